@@ -1,0 +1,142 @@
+import Foundation
+
+/// The tool's version, recorded in every run.
+public enum SessionGuardVersion {
+    public static let current = "0.1.0"
+}
+
+/// How serious a finding or recommendation is. Ordered: `info < low < medium < high < critical`.
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case info, low, medium, high, critical
+
+    var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// Milliseconds since the Unix epoch, UTC. Odoo logs are UTC (it forces `TZ=UTC`).
+public typealias Millis = Int64
+
+/// Calendar arithmetic without Foundation's `Calendar`, which is far too slow for the hot path.
+public enum UTC {
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+    @inline(__always)
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day number (inverse of `days`).
+    public static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// ISO 8601 with `Z`, second resolution: `2025-03-14T09:26:53Z`.
+    public static func iso(_ ms: Millis) -> String {
+        let secs = Int(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let day = secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400
+        let rem = secs - day * 86_400
+        let (y, m, d) = civil(days: day)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(rem / 3600)):\(two(rem / 60 % 60)):\(two(rem % 60))Z"
+    }
+
+    /// Parses `2025-03-14T09:26:53Z`, `2025-03-14 09:26:53`, `2025-03-14T09:26:53+02:00` or `2025-03-14`
+    /// (midnight UTC). Returns nil for anything else.
+    public static func parse(_ text: String) -> Millis? {
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var v = 0
+            for i in from..<(from + count) {
+                let c = b[i]
+                guard c >= 48 && c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
+            }
+            return v
+        }
+        guard b.count >= 10, b[4] == 45, b[7] == 45,
+              let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
+              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+        var secs = days(year: y, month: mo, day: d) * 86_400
+        if b.count == 10 { return Millis(secs) * 1000 }
+        guard b.count >= 19, b[10] == 84 || b[10] == 32, b[13] == 58, b[16] == 58,
+              let h = num(11, 2), let mi = num(14, 2), let s = num(17, 2), h < 24, mi < 60, s < 61
+        else { return nil }
+        secs += h * 3600 + mi * 60 + s
+        var i = 19
+        var ms = 0
+        if i < b.count, b[i] == 46 || b[i] == 44 {
+            i += 1
+            var digits = 0
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                if digits < 3 { ms = ms * 10 + Int(b[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<3 where digits < 3 { ms *= 10 }
+        }
+        if i == b.count { return Millis(secs) * 1000 + Millis(ms) }
+        if b[i] == 90, i + 1 == b.count { return Millis(secs) * 1000 + Millis(ms) }
+        if b[i] == 43 || b[i] == 45, b.count == i + 6, b[i + 3] == 58,
+           let oh = num(i + 1, 2), let om = num(i + 4, 2) {
+            let offset = (oh * 3600 + om * 60) * (b[i] == 43 ? 1 : -1)
+            return Millis(secs - offset) * 1000 + Millis(ms)
+        }
+        return nil
+    }
+}
+
+/// Durations written the way people write them in rule files: `90s`, `15m`, `12h`, `7d`, `2w`.
+public enum Duration {
+    public static func parseSeconds(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let unit = t.last else { return nil }
+        let factor: Int
+        switch unit {
+        case "s": factor = 1
+        case "m": factor = 60
+        case "h": factor = 3600
+        case "d": factor = 86_400
+        case "w": factor = 604_800
+        default:
+            return Int(t)
+        }
+        guard let n = Int(t.dropLast()), n >= 0 else { return nil }
+        return n * factor
+    }
+
+    /// `1d 3h`-style rendering for summaries.
+    public static func describe(seconds: Int) -> String {
+        let d = seconds / 86_400, h = seconds / 3600 % 24, m = seconds / 60 % 60
+        if d > 0 { return h > 0 ? "\(d)d \(h)h" : "\(d)d" }
+        if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
+        return "\(max(m, 0))m"
+    }
+}
+
+/// A short stable hexadecimal digest (FNV-1a 64) for identifiers that must not change between runs.
+public enum StableHash {
+    public static func hex(_ parts: [String]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (i, part) in parts.enumerated() {
+            if i > 0 { h = (h ^ 0x1f) &* 0x100_0000_01b3 }
+            for byte in part.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        let s = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

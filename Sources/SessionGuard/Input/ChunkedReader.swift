@@ -1,0 +1,209 @@
+import CZlib
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Why an input could not be read. The rest of the run goes on without it (exit code 3).
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Hands out a log file as buffers of whole lines, never copying a plain file (it is mapped) and
+/// never building strings: the parser works on these bytes directly.
+///
+/// `.gz` files (any number of gzip members, as logrotate's `delaycompress` + `cat` can make) are
+/// inflated through zlib into a 4 MiB window; `-` reads standard input the same way.
+public final class ChunkedReader {
+    public let path: String
+    private var mapped: UnsafeMutableRawPointer?
+    private var mappedLength = 0
+    private var mappedDone = false
+    private var fd: Int32 = -1
+    private var gzip: GzipStream?
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var carry = 0
+    private var eof = false
+    /// Bytes of the file consumed so far (compressed files: inflated bytes).
+    public private(set) var bytesRead = 0
+
+    static let window = 4 << 20
+
+    public init(path: String) throws(InputError) {
+        self.path = path
+        capacity = 0
+        buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        if path == "-" {
+            fd = 0
+        } else {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw InputError(path: path, reason: String(cString: strerror(errno))) }
+            var st = stat()
+            guard fstat(fd, &st) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw InputError(path: path, reason: reason)
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw InputError(path: path, reason: "is a directory")
+            }
+            if path.hasSuffix(".gz") {
+                gzip = GzipStream(fd: fd)
+            } else if (st.st_mode & S_IFMT) == S_IFREG {
+                let size = Int(st.st_size)
+                if size > 0 {
+                    let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+                    if let p, p != MAP_FAILED {
+                        madvise(p, size, MADV_SEQUENTIAL)
+                        mapped = p
+                        mappedLength = size
+                    }
+                } else {
+                    mappedDone = true
+                }
+            }
+        }
+        if mapped == nil && !mappedDone {
+            buffer.deallocate()
+            capacity = ChunkedReader.window
+            buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        }
+    }
+
+    deinit {
+        if let mapped { munmap(mapped, mappedLength) }
+        if fd > 0 { close(fd) }
+        buffer.deallocate()
+    }
+
+    /// The next buffer of whole lines (the very last line of a file may lack its newline), or nil
+    /// at the end. A buffer stays valid until the next call.
+    public func next() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
+        if let mapped {
+            if mappedDone { return nil }
+            mappedDone = true
+            bytesRead = mappedLength
+            return UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: mappedLength)
+        }
+        if mappedDone { return nil }
+        if let shift = pendingShift {  // the previous buffer is released: keep its unfinished line
+            pendingShift = nil
+            if shift.count > 0 { buffer.update(from: buffer + shift.from, count: shift.count) }
+            carry = shift.count
+        }
+        while true {
+            if eof {
+                if carry == 0 { return nil }
+                let n = carry
+                carry = 0
+                return UnsafeBufferPointer(start: buffer, count: n)
+            }
+            if carry == capacity {  // one line longer than the window: grow
+                let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)
+                bigger.update(from: buffer, count: carry)
+                buffer.deallocate()
+                buffer = bigger
+                capacity *= 2
+            }
+            let n = try fill(buffer + carry, capacity - carry)
+            if n == 0 { eof = true; continue }
+            bytesRead += n
+            let filled = carry + n
+            // Find the last newline; everything after it waits for the next call.
+            var last = filled - 1
+            let scanFrom = carry
+            while last >= scanFrom, buffer[last] != 0x0A { last -= 1 }
+            if last < scanFrom {
+                carry = filled
+                continue
+            }
+            let out = UnsafeBufferPointer(start: buffer, count: last + 1)
+            let rest = filled - (last + 1)
+            // The unfinished tail moves to the front on the next call, once the caller is done.
+            pendingShift = (last + 1, rest)
+            carry = 0
+            return out
+        }
+    }
+
+    private var pendingShift: (from: Int, count: Int)?
+
+    private func fill(_ into: UnsafeMutablePointer<UInt8>, _ count: Int) throws(InputError) -> Int {
+        if let gzip {
+            do { return try gzip.read(into: into, capacity: count) } catch {
+                throw InputError(path: path, reason: error.reason)
+            }
+        }
+        while true {
+            let n = read(fd, into, count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw InputError(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+}
+
+/// zlib's inflate over a file descriptor; the only user of the zlib C API.
+final class GzipStream {
+    struct Failure: Error { let reason: String }
+
+    private var stream = z_stream()
+    private let fd: Int32
+    private let input = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 20)
+    private var inputEOF = false
+    private var ended = false
+    private var memberDone = false
+
+    init(fd: Int32) {
+        self.fd = fd
+        _ = sg_inflate_init2(&stream, 15 + 32)  // 32: accept gzip and zlib headers
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    func read(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(Failure) -> Int {
+        if ended { return 0 }
+        stream.next_out = out
+        stream.avail_out = uInt(capacity)
+        while stream.avail_out > 0 {
+            if stream.avail_in == 0 && !inputEOF {
+                let n = Glibc.read(fd, input, 1 << 20)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(reason: String(cString: strerror(errno)))
+                }
+                if n == 0 { inputEOF = true } else {
+                    stream.next_in = input
+                    stream.avail_in = uInt(n)
+                }
+            }
+            if stream.avail_in == 0 && inputEOF {
+                if !memberDone && stream.total_in > 0 {
+                    throw Failure(reason: "compressed data ends early (truncated .gz file?)")
+                }
+                ended = true
+                break
+            }
+            if memberDone {  // another gzip member follows
+                inflateReset(&stream)
+                memberDone = false
+            }
+            let rc = inflate(&stream, Z_NO_FLUSH)
+            if rc == Z_STREAM_END {
+                memberDone = true
+            } else if rc != Z_OK && rc != Z_BUF_ERROR {
+                let msg = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
+                throw Failure(reason: "not a valid gzip file: \(msg)")
+            }
+        }
+        return capacity - Int(stream.avail_out)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+/// Groups the files of a run into streams: one per rotated set (`odoo.log`, `odoo.log.1`,
+/// `odoo.log.2.gz`, `odoo.log.2025-03-01`…), each set ordered by the time of its first record so the
+/// set reads as one continuous log. Separate sets (other hosts) are merged record by record.
+public enum RotatedSets {
+    static let rotationSuffix = try! PCRERegex(#"(?:[.-](?:\d{1,4}|\d{4}-?\d\d-?\d\d))+$"#)
+
+    /// `odoo.log.2.gz` → `odoo.log`; `odoo.log-20250301` → `odoo.log`.
+    public static func base(of path: String) -> String {
+        var p = path
+        if p.hasSuffix(".gz") { p.removeLast(3) }
+        let m = rotationSuffix.matcher()
+        var copy = p
+        let cut: Int? = copy.withUTF8 { m.match($0) ? m.range(0)!.lowerBound : nil }
+        if let cut, cut > 0 { p = String(decoding: Array(p.utf8)[..<cut], as: UTF8.self) }
+        return p
+    }
+
+    /// The files grouped into streams, each in reading order. `firstTime` gives a file's first record time.
+    public static func streams(_ paths: [String], firstTime: (String) -> Millis?) -> [[String]] {
+        var groups: [String: [String]] = [:]
+        var order: [String] = []
+        for path in paths {
+            let key = path == "-" ? "-\(order.count)" : base(of: path)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(path)
+        }
+        return order.map { key in
+            let files = groups[key]!
+            guard files.count > 1 else { return files }
+            let times = Dictionary(uniqueKeysWithValues: files.map { ($0, firstTime($0) ?? Millis.max) })
+            return files.sorted { (times[$0]!, $0) < (times[$1]!, $1) }
+        }
+    }
+
+    /// The time of the first Odoo header in the first 4 MiB of `path`.
+    public static func firstRecordTime(_ path: String) -> Millis? {
+        guard let reader = try? ChunkedReader(path: path), let chunk = try? reader.next(), let base = chunk.baseAddress else {
+            return nil
+        }
+        var start = 0
+        var lines = 0
+        while start < chunk.count, lines < 1000 {
+            let nl = memchr(base + start, 0x0A, chunk.count - start)
+            let stop = nl.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? chunk.count
+            if let t = OdooLogParser.headerTime(UnsafeBufferPointer(start: base + start, count: stop - start)) { return t }
+            start = stop + 1
+            lines += 1
+        }
+        return nil
+    }
+}
+
+/// Reads a run's inputs as one time-ordered sequence of events, a bounded buffer at a time, so
+/// memory does not grow with the number of lines.
+public final class EventSource {
+    final class Stream {
+        let files: [(index: Int32, path: String)]
+        var next = 0
+        var reader: ChunkedReader?
+        var chunk: UnsafeBufferPointer<UInt8>?
+        var offset = 0
+        let parser: OdooLogParser
+        var buffer: [Event] = []
+        var position = 0
+        var done = false
+        var currentIndex = 0
+
+        init(files: [(Int32, String)], parser: OdooLogParser) {
+            self.files = files
+            self.parser = parser
+        }
+    }
+
+    public private(set) var stats: [InputStats]
+    private var streams: [Stream] = []
+    static let batch = 8192
+
+    /// `paths` in the order given; stats come back in the same order.
+    public init(paths: [String], interner: Interner, patterns: OdooPatterns) {
+        stats = paths.map { InputStats(path: $0, format: "odoo") }
+        let indexOf = Dictionary(paths.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        let groups = RotatedSets.streams(paths, firstTime: RotatedSets.firstRecordTime)
+        for (n, group) in groups.enumerated() {
+            let parser = OdooLogParser(interner: interner, patterns: patterns, stream: Int32(n))
+            streams.append(Stream(files: group.map { (indexOf[$0]!, $0) }, parser: parser))
+        }
+    }
+
+    /// The next event across all streams in time order, or nil at the end.
+    public func next() -> Event? {
+        var best: Stream?
+        var bestTime = Millis.max
+        for s in streams where !s.done {
+            if s.position == s.buffer.count { refill(s) }
+            if s.position < s.buffer.count, s.buffer[s.position].time < bestTime {
+                best = s
+                bestTime = s.buffer[s.position].time
+            }
+        }
+        guard let best else { return nil }
+        best.position += 1
+        return best.buffer[best.position - 1]
+    }
+
+    /// Total bytes read so far (for throughput figures).
+    public var bytesRead: Int { stats.reduce(0) { $0 + $1.bytes } }
+
+    private func refill(_ s: Stream) {
+        s.buffer.removeAll(keepingCapacity: true)
+        s.position = 0
+        while s.buffer.isEmpty {
+            if s.chunk == nil {
+                if s.reader == nil {
+                    guard s.next < s.files.count else {
+                        s.done = true
+                        return
+                    }
+                    let (index, path) = s.files[s.next]
+                    s.next += 1
+                    _ = s.parser.begin(file: index, path: path)
+                    do { s.reader = try ChunkedReader(path: path) } catch {
+                        stats[Int(index)].error = error.reason
+                        continue
+                    }
+                    s.currentIndex = Int(index)
+                }
+                do {
+                    s.chunk = try s.reader!.next()
+                } catch {
+                    stats[s.currentIndex].error = error.reason
+                    s.chunk = nil
+                }
+                s.offset = 0
+                if s.chunk == nil {  // end of this file
+                    stats[s.currentIndex].bytes = s.reader!.bytesRead
+                    s.reader = nil
+                    record(s.parser.finish(), from: s)
+                    continue
+                }
+            }
+            s.offset = s.parser.parse(s.chunk!, from: s.offset, into: &s.buffer, limit: Self.batch)
+            if s.offset >= s.chunk!.count { s.chunk = nil }
+        }
+    }
+
+    private func record(_ fileStats: InputStats, from s: Stream) {
+        guard !fileStats.path.isEmpty, let i = s.files.first(where: { $0.path == fileStats.path })?.index else { return }
+        let keep = stats[Int(i)]
+        stats[Int(i)] = fileStats
+        stats[Int(i)].error = keep.error
+        stats[Int(i)].bytes = keep.bytes
+    }
+}
+

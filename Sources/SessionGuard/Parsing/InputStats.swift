@@ -1,0 +1,36 @@
+/// What reading one input file gave: the `inputs` entry of the report.
+public struct InputStats: Sendable {
+    public var path: String
+    public var format: String
+    public var lines = 0
+    /// Header lines: one per log record.
+    public var records = 0
+    /// Lines attached to the previous record (tracebacks, multi-line messages).
+    public var continuations = 0
+    public var unparsed = 0
+    /// The first few unparsed lines, for the report: (line number, text, why).
+    public var unparsedSamples: [UnparsedLine] = []
+    public var requests = 0
+    public var authEvents = 0
+    public var firstTime: Millis?
+    public var lastTime: Millis?
+    /// From the start-up banner, when the file has one.
+    public var odooVersion: String?
+    public var bytes = 0
+    /// Set when the file could not be read (the run goes on without it).
+    public var error: String?
+
+    public init(path: String, format: String) {
+        self.path = path
+        self.format = format
+    }
+
+    public static let sampleLimit = 5
+}
+
+/// An unparsed line kept as evidence for the report, cut to a readable length.
+public struct UnparsedLine: Sendable {
+    public var line: Int
+    public var text: String
+    public var reason: String
+}

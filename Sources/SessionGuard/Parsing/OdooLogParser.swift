@@ -1,0 +1,358 @@
+import Foundation
+
+/// The PCRE2 patterns for Odoo's message shapes (`odoo-facts.md` §1), compiled once per run.
+public final class OdooPatterns: Sendable {
+    /// `<ip> - - [DD/Mon/YYYY HH:MM:SS] "<METHOD> <target> HTTP/x.y" <status> - <perf>`; the target
+    /// may hold quotes and spaces, so the greedy `(.*)` lets the match settle from the right.
+    /// Perf fields: none (≤11.0), three (`12 0.009 0.031` or `- - -`) or four (18.0+ replica: `ro`…).
+    let request = try! PCRERegex(
+        #"^(\S+) - \S+ \[[^\]]*\] "([A-Z]+) (.*) HTTP/\d(?:\.\d)?" (\d{3}|-) (?:\d+|-)(?: (?:\d+|-) (?:[\d.]+|-) (?:[\d.]+|-)(?: (?:ro|rw|ro->rw|-))?)? *$"#)
+    let login = try! PCRERegex(#"^Login (successful|failed) for (?:db:(\S*) )?login:(.*) from (\S+) *$"#)
+    let rateLimited = try! PCRERegex(#"^Login attempt ignored for (\S+) on (\S+): (\d+) failures"#)
+    let passwordChange = try! PCRERegex(#"^Password change for (.*?) \(#(\d+)\) by (.*?) \(#(\d+)\) from (\S+)"#)
+    let twoFactor = try! PCRERegex(#"^2FA check: (SUCCESS|FAIL|REUSE) for res\.users\((\d+),\) '(.*)' *$"#)
+    let passwordReset = try! PCRERegex(#"^Password reset attempt for (.*) by user (.*) from (\S+) *$"#)
+    let sessionExpired = try! PCRERegex(#"^Session expired *$"#)
+    let device = try! PCRERegex(
+        #"^User (\d+) inserts device log (?:\(([A-Za-z0-9_-]{1,128})\)|: ([A-Za-z0-9_-]{1,128}) - (\S+) - (.*?)) *$"#)
+    let revoke = try! PCRERegex(#"^User (\d+) revokes devices \(([^)]*)\) *$"#)
+    let banner = try! PCRERegex(#"^Odoo version (\S+)"#)
+
+    public init() {}
+}
+
+/// Parses Odoo server logs (12.0–19.0 shapes, `odoo-facts.md` §1) from raw bytes into `Event`s.
+///
+/// One parser per input stream: it keeps the per-file counters and the "previous record" needed to
+/// attach continuation lines. Only fields that survive become strings, via the shared interner.
+public final class OdooLogParser {
+    private let interner: Interner
+    private let request, login, rateLimited, passwordChange, twoFactor, passwordReset,
+        sessionExpired, device, revoke, banner: PCREMatcher
+    public let stream: Int32
+    private var fileIndex: Int32 = 0
+    private var lineNumber: Int32 = 0
+    public private(set) var stats: InputStats
+    private enum Previous { case none, request, other }
+    private var previous = Previous.none
+    /// Per interned id: 0 unknown, 1 a valid IP address, 2 not one.
+    private var ipValidity: [UInt8] = []
+    private var scratch: [UInt8] = []
+    private let idQuestion: Int32, idNone: Int32
+
+    public init(interner: Interner, patterns: OdooPatterns, stream: Int32) {
+        self.interner = interner
+        self.stream = stream
+        request = patterns.request.matcher()
+        login = patterns.login.matcher()
+        rateLimited = patterns.rateLimited.matcher()
+        passwordChange = patterns.passwordChange.matcher()
+        twoFactor = patterns.twoFactor.matcher()
+        passwordReset = patterns.passwordReset.matcher()
+        sessionExpired = patterns.sessionExpired.matcher()
+        device = patterns.device.matcher()
+        revoke = patterns.revoke.matcher()
+        banner = patterns.banner.matcher()
+        stats = InputStats(path: "", format: "odoo")
+        idQuestion = interner.intern("?")
+        idNone = interner.intern("None")
+    }
+
+    /// Starts a new file of this stream; returns the finished file's stats (if any).
+    public func begin(file: Int32, path: String) -> InputStats? {
+        let done = stats.path.isEmpty ? nil : stats
+        fileIndex = file
+        lineNumber = 0
+        previous = .none
+        stats = InputStats(path: path, format: "odoo")
+        return done
+    }
+
+    public func finish() -> InputStats { stats }
+
+    /// Parses the lines of `chunk` (whole lines) from byte `offset` on, appending events, until the
+    /// chunk ends or `limit` events are buffered. Returns the offset to continue from.
+    @discardableResult
+    public func parse(_ chunk: UnsafeBufferPointer<UInt8>, from offset: Int = 0, into events: inout [Event],
+                      limit: Int = .max) -> Int {
+        guard let base = chunk.baseAddress else { return chunk.count }
+        var start = offset
+        let end = chunk.count
+        while start < end && events.count < limit {
+            let nl = memchr(base + start, 0x0A, end - start)
+            let stop = nl.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
+            var len = stop - start
+            if len > 0 && base[start + len - 1] == 0x0D { len -= 1 }
+            lineNumber &+= 1
+            stats.lines += 1
+            let line = UnsafeBufferPointer(start: base + start, count: len)
+            if memchr(base + start, 0x1B, len) != nil {
+                parseStrippingColour(line, into: &events)
+            } else {
+                parseLine(line, into: &events)
+            }
+            start = stop + 1
+        }
+        return min(start, end)
+    }
+
+    /// TTY output wraps the level and request in `\x1b[…m` sequences; drop them, then parse.
+    private func parseStrippingColour(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+        scratch.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < line.count {
+            if line[i] == 0x1B, i + 1 < line.count, line[i + 1] == 0x5B {
+                var j = i + 2
+                while j < line.count, (line[j] >= 0x30 && line[j] <= 0x39) || line[j] == 0x3B { j += 1 }
+                if j < line.count, line[j] == 0x6D {
+                    i = j + 1
+                    continue
+                }
+            }
+            scratch.append(line[i])
+            i += 1
+        }
+        scratch.withUnsafeBufferPointer { parseLine($0, into: &events) }
+    }
+
+    @inline(__always)
+    private func digit(_ b: UInt8) -> Int? { b >= 48 && b <= 57 ? Int(b - 48) : nil }
+
+    private func parseLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+        guard let time = OdooLogParser.headerTime(line) else {
+            continuation(line)
+            return
+        }
+        // After the fixed 24-byte time: `<pid> <LEVEL> <db> <logger>: <message>`.
+        var i = 24
+        let n = line.count
+        var pid: Int32 = 0
+        let pidStart = i
+        while i < n, let d = digit(line[i]) { pid = pid &* 10 &+ Int32(d); i += 1 }
+        guard i > pidStart, i < n, line[i] == 0x20 else { return unparsed(line, "malformed header (pid)") }
+        i += 1
+        let levelStart = i
+        while i < n, line[i] >= 0x41, line[i] <= 0x5A { i += 1 }
+        guard i > levelStart, i < n, line[i] == 0x20 else { return unparsed(line, "malformed header (level)") }
+        i += 1
+        let dbStart = i
+        while i < n, line[i] != 0x20 { i += 1 }
+        guard i > dbStart, i < n else { return unparsed(line, "malformed header (database)") }
+        let dbEnd = i
+        i += 1
+        let loggerStart = i
+        while i < n, line[i] != 0x20 { i += 1 }
+        guard i > loggerStart + 1, line[i - 1] == 0x3A else { return unparsed(line, "malformed header (logger)") }
+        let loggerEnd = i - 1
+        i = min(i + 1, n)
+        var messageEnd = n
+        while messageEnd > i, line[messageEnd - 1] == 0x20 { messageEnd -= 1 }
+        let message = UnsafeBufferPointer(rebasing: line[i..<messageEnd])
+        let logger = UnsafeBufferPointer(rebasing: line[loggerStart..<loggerEnd])
+
+        stats.records += 1
+        if stats.firstTime == nil { stats.firstTime = time }
+        if time > stats.lastTime ?? Millis.min { stats.lastTime = time }
+        let origin = Origin(file: fileIndex, line: lineNumber)
+        var db = interner.intern(UnsafeBufferPointer(rebasing: line[dbStart..<dbEnd]))
+        if db == idQuestion || db == idNone { db = Event.none }
+
+        if equal(logger, "werkzeug") {
+            previous = .request
+            guard request.match(message) else {
+                previous = .other  // werkzeug's own notices ("Bad request syntax", start-up) are records
+                return
+            }
+            var e = Event(time: time, kind: .request, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            e.ip = validIP(request.bytes(1)!)
+            e.method = interner.intern(request.bytes(2)!)
+            e.target = classify(request.bytes(3)!)
+            let status = request.bytes(4)!
+            if status.count == 3 {
+                e.status = Int16(status[0] - 48) * 100 + Int16(status[1] - 48) * 10 + Int16(status[2] - 48)
+            }
+            stats.requests += 1
+            events.append(e)
+            return
+        }
+        previous = .other
+        if hasSuffix(logger, "res_users") {
+            authMessage(message, time: time, pid: pid, db: db, origin: origin, into: &events)
+        } else if hasSuffix(logger, "res_device") {
+            deviceMessage(message, time: time, pid: pid, db: db, origin: origin, into: &events)
+        } else if hasSuffix(logger, "auth_signup.controllers.main") {
+            if passwordReset.match(message) {
+                var e = Event(time: time, kind: .passwordResetRequested, stream: stream, pid: pid, origin: origin)
+                e.db = db
+                e.login = interner.intern(passwordReset.bytes(1)!)
+                e.ip = validIP(passwordReset.bytes(3)!)
+                append(e, into: &events)
+            }
+        } else if equal(logger, "odoo.http") {
+            if sessionExpired.match(message) {
+                var e = Event(time: time, kind: .sessionExpired, stream: stream, pid: pid, origin: origin)
+                e.db = db
+                append(e, into: &events)
+            }
+        } else if equal(logger, "odoo") || equal(logger, "openerp") {
+            if banner.match(message) {
+                stats.odooVersion = banner.string(1)
+                var e = Event(time: time, kind: .banner, stream: stream, pid: pid, origin: origin)
+                e.identifier = interner.intern(banner.bytes(1)!)
+                events.append(e)
+            }
+        }
+    }
+
+    private func append(_ e: Event, into events: inout [Event]) {
+        stats.authEvents += 1
+        events.append(e)
+    }
+
+    private func authMessage(_ message: UnsafeBufferPointer<UInt8>, time: Millis, pid: Int32, db: Int32,
+                             origin: Origin, into events: inout [Event]) {
+        if login.match(message) {
+            let ok = login.bytes(1)!.count == "successful".utf8.count
+            var e = Event(time: time, kind: ok ? .loginSucceeded : .loginFailed, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            if let named = login.bytes(2), !named.isEmpty { e.db = interner.intern(named) }
+            e.login = interner.intern(login.bytes(3)!)
+            e.ip = validIP(login.bytes(4)!)  // `n/a` for RPC logins
+            append(e, into: &events)
+        } else if rateLimited.match(message) {
+            var e = Event(time: time, kind: .loginRateLimited, stream: stream, pid: pid, origin: origin)
+            e.ip = validIP(rateLimited.bytes(1)!)
+            e.db = interner.intern(rateLimited.bytes(2)!)
+            append(e, into: &events)
+        } else if passwordChange.match(message) {
+            var e = Event(time: time, kind: .passwordChanged, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            e.login = interner.intern(passwordChange.bytes(1)!)
+            e.uid = Int32(passwordChange.string(2)!) ?? Event.none
+            e.ip = validIP(passwordChange.bytes(5)!)
+            append(e, into: &events)
+        } else if twoFactor.match(message) {
+            let verdict = twoFactor.bytes(1)!
+            let kind: EventKind = verdict.count == 7 ? .twoFactorSucceeded : (verdict[0] == 0x46 ? .twoFactorFailed : .twoFactorReused)
+            var e = Event(time: time, kind: kind, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            e.uid = Int32(twoFactor.string(2)!) ?? Event.none
+            e.login = interner.intern(twoFactor.bytes(3)!)
+            append(e, into: &events)
+        }
+    }
+
+    private func deviceMessage(_ message: UnsafeBufferPointer<UInt8>, time: Millis, pid: Int32, db: Int32,
+                               origin: Origin, into events: inout [Event]) {
+        if device.match(message) {
+            var e = Event(time: time, kind: .deviceLogged, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            e.uid = Int32(device.string(1)!) ?? Event.none
+            if let id = device.bytes(2) {
+                e.identifier = interner.intern(id)
+            } else {
+                e.identifier = interner.intern(device.bytes(3)!)
+                e.ip = validIP(device.bytes(4)!)
+                if let ua = device.bytes(5), !ua.isEmpty { e.userAgent = interner.intern(ua) }
+            }
+            append(e, into: &events)
+        } else if revoke.match(message) {
+            var e = Event(time: time, kind: .devicesRevoked, stream: stream, pid: pid, origin: origin)
+            e.db = db
+            e.uid = Int32(revoke.string(1)!) ?? Event.none
+            e.identifier = interner.intern(revoke.bytes(2)!)
+            append(e, into: &events)
+        }
+    }
+
+    /// A line without a header belongs to the previous record (tracebacks), unless it cannot:
+    /// there is no record yet, the record was a single-line request, or it looks like a broken
+    /// header or binary junk. Those are counted as unparsed — never fatal.
+    private func continuation(_ line: UnsafeBufferPointer<UInt8>) {
+        if line.isEmpty || line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+            if previous != .none { stats.continuations += 1 } else { stats.unparsed += 1 }
+            return
+        }
+        if line.count >= 4, digit(line[0]) != nil, digit(line[1]) != nil, digit(line[2]) != nil,
+           digit(line[3]) != nil, line.count < 5 || line[4] == 0x2D {
+            return unparsed(line, "truncated or malformed header")
+        }
+        if line.contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) || $0 == 0x7F }) {
+            return unparsed(line, "binary data")
+        }
+        switch previous {
+        case .none: unparsed(line, "no Odoo log header")
+        case .request: unparsed(line, "no Odoo log header (and the previous record is a request line)")
+        case .other: stats.continuations += 1
+        }
+    }
+
+    private func unparsed(_ line: UnsafeBufferPointer<UInt8>, _ reason: String) {
+        stats.unparsed += 1
+        previous = .none
+        if stats.unparsedSamples.count < InputStats.sampleLimit {
+            let cut = UnsafeBufferPointer(rebasing: line[0..<min(line.count, 200)])
+            var text = String(decoding: cut, as: UTF8.self)
+            text = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+            stats.unparsedSamples.append(UnparsedLine(line: Int(lineNumber), text: text, reason: reason))
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS,mmm ` → epoch milliseconds (UTC), or nil when the line has no header.
+    @inline(__always)
+    static func headerTime(_ l: UnsafeBufferPointer<UInt8>) -> Millis? {
+        guard l.count > 24, l[4] == 0x2D, l[7] == 0x2D, l[10] == 0x20, l[13] == 0x3A, l[16] == 0x3A,
+              l[19] == 0x2C, l[23] == 0x20 else { return nil }
+        func num(_ from: Int, _ count: Int) -> Int? {
+            var x = 0
+            for k in from..<(from + count) {
+                let c = l[k]
+                guard c >= 48 && c <= 57 else { return nil }
+                x = x * 10 + Int(c - 48)
+            }
+            return x
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2),
+              let mi = num(14, 2), let s = num(17, 2), let ms = num(20, 3),
+              mo >= 1, mo <= 12, d >= 1, d <= 31, h < 24, mi < 60, s < 61 else { return nil }
+        let days = UTC.days(year: y, month: mo, day: d)
+        return (Millis(days) * 86_400 + Millis(h * 3600 + mi * 60 + s)) * 1000 + Millis(ms)
+    }
+
+    /// Interns the IP slot and returns its id only if it is a real address (redacted logs hold `IP`).
+    @inline(__always)
+    private func validIP(_ token: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let id = interner.intern(token)
+        let i = Int(id)
+        if i >= ipValidity.count { ipValidity.append(contentsOf: repeatElement(0, count: i + 1 - ipValidity.count + 64)) }
+        if ipValidity[i] == 0 { ipValidity[i] = IPAddress(interner.string(id)) != nil ? 1 : 2 }
+        return ipValidity[i] == 1 ? id : Event.none
+    }
+
+    @inline(__always)
+    private func classify(_ target: UnsafeBufferPointer<UInt8>) -> RequestTarget {
+        if hasPrefixPath(target, "/web/login") { return .login }
+        if hasPrefixPath(target, "/web/session/logout") { return .logout }
+        return .other
+    }
+
+    /// `target` is `path` or `path?…`/`path#…`/`path/`.
+    private func hasPrefixPath(_ target: UnsafeBufferPointer<UInt8>, _ path: StaticString) -> Bool {
+        let n = path.utf8CodeUnitCount
+        guard target.count >= n, memcmp(target.baseAddress!, path.utf8Start, n) == 0 else { return false }
+        if target.count == n { return true }
+        let next = target[n]
+        return next == 0x3F || next == 0x23 || next == 0x2F
+    }
+
+    @inline(__always)
+    private func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        bytes.count == s.utf8CodeUnitCount && memcmp(bytes.baseAddress!, s.utf8Start, bytes.count) == 0
+    }
+
+    private func hasSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        return bytes.count >= n && memcmp(bytes.baseAddress! + bytes.count - n, s.utf8Start, n) == 0
+    }
+}

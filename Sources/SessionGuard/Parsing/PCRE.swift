@@ -1,0 +1,118 @@
+import CPCRE2
+
+/// A PCRE2 pattern compiled once (JIT when the platform has it) and matched on raw bytes.
+///
+/// This is the only type that touches the PCRE2 C API. Compiled code is immutable and may be shared
+/// across threads; every thread matches through its own `PCREMatcher`, which owns the match data.
+public final class PCRERegex: @unchecked Sendable {
+    public let pattern: String
+    let code: OpaquePointer
+    let jit: Bool
+    /// Number of capture groups (not counting group 0).
+    public let captureCount: Int
+
+    /// Why a pattern did not compile, with the 1-based column of the problem in the pattern.
+    public struct CompileError: Error, CustomStringConvertible, Sendable {
+        public let pattern: String
+        public let column: Int
+        public let message: String
+        public var description: String { "\(message) at column \(column) of pattern '\(pattern)'" }
+    }
+
+    /// Compiles `pattern`. `unicode` matches subjects as UTF-8 (tolerating invalid sequences, since
+    /// log text is attacker-controlled); without it the pattern works on bytes, which is faster.
+    public init(_ pattern: String, unicode: Bool = false, caseless: Bool = false) throws(CompileError) {
+        self.pattern = pattern
+        var options: UInt32 = 0
+        if unicode { options |= UInt32(PCRE2_UTF) | UInt32(PCRE2_MATCH_INVALID_UTF) | UInt32(PCRE2_UCP) }
+        if caseless { options |= UInt32(PCRE2_CASELESS) }
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let compiled = pattern.withCString { cstr in
+            cstr.withMemoryRebound(to: UInt8.self, capacity: pattern.utf8.count) { p in
+                pcre2_compile_8(p, pattern.utf8.count, options, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = pcre2_get_error_message_8(errorCode, &buffer, buffer.count)
+            let message = n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "error \(errorCode)"
+            throw CompileError(pattern: pattern, column: errorOffset + 1, message: message)
+        }
+        code = compiled
+        jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        var count: UInt32 = 0
+        _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// The group number of a named group, or nil.
+    public func groupNumber(_ name: String) -> Int? {
+        let n = name.withCString { cstr in
+            cstr.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) {
+                pcre2_substring_number_from_name_8(code, $0)
+            }
+        }
+        return n > 0 ? Int(n) : nil
+    }
+
+    /// A matcher for the calling thread.
+    public func matcher() -> PCREMatcher { PCREMatcher(self) }
+
+    /// Convenience for cold paths (rule filters, tests): does `text` match anywhere?
+    public func matches(_ text: String) -> Bool {
+        let m = matcher()
+        var copy = text
+        return copy.withUTF8 { m.match($0) }
+    }
+}
+
+/// Match state for one thread: call `match`, then read groups as byte ranges of the subject.
+public final class PCREMatcher {
+    let regex: PCRERegex
+    let data: OpaquePointer
+    let ovector: UnsafeMutablePointer<Int>
+    private var subject: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
+
+    init(_ regex: PCRERegex) {
+        self.regex = regex
+        data = pcre2_match_data_create_from_pattern_8(regex.code, nil)
+        ovector = pcre2_get_ovector_pointer_8(data)
+    }
+
+    deinit { pcre2_match_data_free_8(data) }
+
+    /// Matches against `bytes`; the groups stay valid while `bytes` does.
+    @inline(__always)
+    public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        subject = bytes
+        // An empty buffer may have a nil base address; PCRE2 accepts any non-null pointer for length 0.
+        let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        let rc = regex.jit
+            ? pcre2_jit_match_8(regex.code, base, bytes.count, 0, 0, data, nil)
+            : pcre2_match_8(regex.code, base, bytes.count, 0, 0, data, nil)
+        return rc > 0
+    }
+
+    /// The byte range of group `n` in the last subject, or nil if it did not participate.
+    @inline(__always)
+    public func range(_ n: Int) -> Range<Int>? {
+        let start = ovector[2 * n], end = ovector[2 * n + 1]
+        if start == sg_pcre2_unset() { return nil }
+        return start..<end
+    }
+
+    /// Group `n` of the last subject as bytes.
+    @inline(__always)
+    public func bytes(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard let r = range(n), let base = subject.baseAddress else { return nil }
+        return UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)
+    }
+
+    /// Group `n` of the last subject as a String (invalid UTF-8 repaired).
+    public func string(_ n: Int) -> String? {
+        bytes(n).map { String(decoding: $0, as: UTF8.self) }
+    }
+}

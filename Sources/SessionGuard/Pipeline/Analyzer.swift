@@ -1,0 +1,167 @@
+import Foundation
+
+/// Everything `analyze` needs, resolved from flags and the configuration file.
+public struct AnalyzeOptions: Sendable {
+    public var inputs: [String]
+    public var now: Millis
+    public var sessionizer = Sessionizer.Options()
+    public var host = ProcessInfo.processInfo.hostName
+
+    public init(inputs: [String], now: Millis) {
+        self.inputs = inputs
+        self.now = now
+    }
+}
+
+/// What a run did: the material of the terminal summary and the report document.
+public struct AnalysisResult: Sendable {
+    public var runID: Int64
+    public var now: Millis
+    public var inputs: [InputStats]
+    public var geoip: [(path: String, type: String, buildEpoch: Int64)]
+    public var sessions: [Session]
+    public var findings: [Finding]
+    public var recommendations: [Recommendation]
+    public var newFindings: Int
+    public var newRecommendations: Int
+    public var counters: Sessionizer.Counters
+    public var authEvents: Int
+    public var warnings: [String]
+    public var seconds: Double
+
+    public var users: Int { Set(sessions.map { "\($0.db)\u{1}\($0.user)" }).count }
+    public var unreadableInputs: [InputStats] { inputs.filter { $0.error != nil } }
+}
+
+/// The everyday pipeline: read → parse → sessionize → place → store → judge → recommend
+/// (`design.md` §2), with ingest and detect in one transaction so a failed run changes nothing.
+public final class Analyzer {
+    let rules: [Rule]
+    let locator: GeoLocator
+    let store: SQLiteStore
+
+    public init(rules: [Rule], locator: GeoLocator, store: SQLiteStore) {
+        self.rules = rules
+        self.locator = locator
+        self.store = store
+    }
+
+    public func run(_ options: AnalyzeOptions) throws -> AnalysisResult {
+        let started = Date()
+        // Ingest: parse and sessionize every input in time order.
+        let interner = Interner()
+        let source = EventSource(paths: options.inputs, interner: interner, patterns: OdooPatterns())
+        let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
+        while let event = source.next() { sessionizer.consume(event) }
+        var (sessions, authEvents) = sessionizer.finish(paths: options.inputs)
+        for i in sessions.indices {
+            for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
+        }
+        let inputs = source.stats
+        var warnings: [String] = []
+        let records = inputs.reduce(0) { $0 + $1.records }
+        if records > 0, inputs.allSatisfy({ $0.requests == 0 && $0.authEvents == 0 }) {
+            warnings.append("nothing to analyse: the logs hold no request or login lines (log_level too high? "
+                + "Odoo's `log_level = warn` removes them; use `info`)")
+        }
+        let geoip = locator.databases.map { (path: $0.path, type: $0.databaseType, buildEpoch: $0.buildEpoch) }
+        let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")
+        let rulesHash = StableHash.hex(rules.map(\.hash))
+
+        return try store.transaction(now: options.now) { tx in
+            let run = try tx.beginRun(kind: "analyze", host: options.host, rulesHash: rulesHash, geoip: geoipBuild)
+            let ids = try tx.upsert(sessions: sessions, run: run)
+            try tx.insert(authEvents: authEvents, run: run)
+            // Judge the sessions as the store now knows them (merged with earlier runs).
+            let stored = try tx.sessions(ids: ids).sorted { ($0.db, $0.firstActivity, $0.key) < ($1.db, $1.firstActivity, $1.key) }
+            let users = Set(stored.compactMap { s in s.login.map { "\(s.db)\u{1}\($0)" } }).sorted().map {
+                let parts = $0.split(separator: "\u{1}", maxSplits: 1)
+                return (db: String(parts[0]), login: String(parts[1]))
+            }
+            try tx.refreshBaselines(users: users)
+
+            // Detect.
+            var findings: [Finding] = []
+            var newFindings = 0
+            for session in stored {
+                for rule in rules where rule.when.admits(db: session.db, user: session.user) {
+                    for draft in try rule.detector.evaluate(session, context: tx)
+                    where !rule.unless.excepts(user: session.user, places: draft.places) {
+                        let finding = Finding(
+                            id: "F-" + StableHash.hex([rule.id, session.db, session.key, draft.discriminator]),
+                            rule: rule.id, detector: rule.detectorName, severity: draft.severity ?? rule.severity,
+                            db: session.db, user: session.user, userID: session.uid, sessionKey: session.key,
+                            sessionIdentifier: session.identifier, firstSeen: draft.firstSeen, lastSeen: draft.lastSeen,
+                            summary: draft.summary, facts: draft.facts, evidence: draft.evidence, recommend: rule.recommend,
+                            ruleHash: rule.hash, geoipBuild: geoipBuild)
+                        if try tx.upsert(finding: finding, run: run) { newFindings += 1 }
+                        findings.append(finding)
+                    }
+                }
+            }
+            findings.sort(by: Report.findingOrder)
+
+            var recommendations: [Recommendation] = []
+            var newRecommendations = 0
+            for draft in Self.recommendations(for: findings) {
+                let (stored, isNew) = try tx.upsert(recommendation: draft, run: run)
+                if isNew { newRecommendations += 1 }
+                recommendations.append(stored)
+            }
+            recommendations.sort(by: Report.recommendationOrder)
+
+            var result = AnalysisResult(
+                runID: run, now: options.now, inputs: inputs, geoip: geoip, sessions: stored, findings: findings,
+                recommendations: recommendations, newFindings: newFindings, newRecommendations: newRecommendations,
+                counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
+                seconds: Date().timeIntervalSince(started))
+            result.seconds = Date().timeIntervalSince(started)
+            try tx.finishRun(run, counters: Report.counters(result))
+            return result
+        }
+    }
+
+    /// Groups findings into one recommendation per (action, db, target).
+    static func recommendations(for findings: [Finding]) -> [Recommendation] {
+        var groups: [String: Recommendation] = [:]
+        var order: [String] = []
+        for f in findings where f.recommend != .none {
+            var action = f.recommend
+            var reasons = [f.summary]
+            let target: String
+            switch action {
+            case .revokeSession:
+                if let identifier = f.sessionIdentifier {
+                    target = identifier
+                } else {
+                    action = .review
+                    target = f.sessionKey
+                    reasons.append("no session identifier in the log (Odoo ≤17): one session cannot be revoked; "
+                        + "reset \(f.user)'s password to end all of them")
+                }
+            case .revokeUserSessions: target = "user:\(f.user)"
+            case .review, .none: target = f.sessionKey
+            }
+            let key = "\(action.rawValue)\u{1}\(f.db)\u{1}\(target)"
+            if var r = groups[key] {
+                r.findings.append(f.id)
+                r.severity = max(r.severity, f.severity)
+                for reason in reasons where !r.reasons.contains(reason) { r.reasons.append(reason) }
+                groups[key] = r
+            } else {
+                order.append(key)
+                groups[key] = Recommendation(
+                    id: "", action: action, db: f.db, target: target, user: f.user,
+                    sessionIdentifier: action == .revokeUserSessions ? nil : f.sessionIdentifier,
+                    sessionKey: action == .revokeUserSessions ? nil : f.sessionKey, severity: f.severity, status: "open",
+                    findings: [f.id], reasons: reasons)
+            }
+        }
+        return order.map { key in
+            var r = groups[key]!
+            r.findings.sort()
+            r.id = "R-" + StableHash.hex([r.action.rawValue, r.db, r.target, r.findings[0]])
+            return r
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// A rule's verdict on a session, as stored and reported (`design.md` §5 and §7).
+public struct Finding: Sendable {
+    /// Stable: derived from (rule, db, session key, discriminator), so re-analysing gives the same id.
+    public var id: String
+    public var rule: String
+    public var detector: String
+    public var severity: Severity
+    public var db: String
+    public var user: String
+    public var userID: Int?
+    public var sessionKey: String
+    public var sessionIdentifier: String?
+    public var firstSeen: Millis
+    public var lastSeen: Millis
+    public var summary: String
+    public var facts: [(String, JSON)]
+    public var evidence: [Evidence]
+    public var recommend: RecommendedAction
+    public var ruleHash: String
+    /// The GeoIP databases' build times the verdict was made with.
+    public var geoipBuild: String?
+}
+
+/// What an analyst is asked to approve: one per (action, db, target) while open.
+public struct Recommendation: Sendable {
+    public var id: String
+    public var action: RecommendedAction
+    public var db: String
+    /// The session identifier, the session key, or the user, depending on the action.
+    public var target: String
+    public var user: String
+    public var sessionIdentifier: String?
+    public var sessionKey: String?
+    public var severity: Severity
+    public var status: String
+    public var findings: [String]
+    public var reasons: [String]
+}

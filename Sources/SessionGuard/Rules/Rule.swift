@@ -1,0 +1,76 @@
+import Yams
+
+/// What a rule recommends doing about the sessions it flags (**contract** names).
+public enum RecommendedAction: String, Sendable, CaseIterable, Codable {
+    case revokeSession = "revoke_session"
+    case revokeUserSessions = "revoke_user_sessions"
+    case review
+    case none
+}
+
+/// One rule from `Rules/*.yml` (format: `design.md` §4): a detector, its parameters, filters and
+/// what to recommend.
+public struct Rule: Sendable {
+    public var id: String
+    public var title: String
+    public var detectorName: String
+    public var detector: any Detector
+    public var severity: Severity
+    public var when: RuleFilter
+    public var unless: RuleException
+    public var recommend: RecommendedAction
+    public var tests: [RuleTestCase]
+    /// Where the rule was defined, for messages.
+    public var file: String
+    public var line: Int
+    /// A hash of the rule's definition, recorded on every finding it produces.
+    public var hash: String
+}
+
+/// A `tests:` entry (run by `sessionguard rules test`).
+public struct RuleTestCase: Sendable {
+    public var name: String
+    public var log: String?
+    public var expect: [(user: String, fires: Bool)]
+}
+
+/// `when:` — all given conditions must match (PCRE2 patterns on the session's db and user).
+public struct RuleFilter: Sendable {
+    public var db: PCRERegex?
+    public var user: PCRERegex?
+
+    public init(db: PCRERegex? = nil, user: PCRERegex? = nil) {
+        self.db = db
+        self.user = user
+    }
+
+    public func admits(db name: String, user: String) -> Bool {
+        if let db, !db.matches(name) { return false }
+        if let self_user = self.user, !self_user.matches(user) { return false }
+        return true
+    }
+}
+
+/// `unless:` — exceptions. A finding is dropped when its user is listed, or when every address it
+/// cites is inside a listed network, country or ASN.
+public struct RuleException: Sendable {
+    public var networks: [CIDR] = []
+    public var countries: Set<String> = []
+    public var asns: Set<Int> = []
+    public var users: Set<String> = []
+
+    public init() {}
+
+    public var isEmpty: Bool { networks.isEmpty && countries.isEmpty && asns.isEmpty && users.isEmpty }
+
+    public func excepts(user: String, places: [SessionIP]) -> Bool {
+        if users.contains(user) { return true }
+        guard !places.isEmpty, !(networks.isEmpty && countries.isEmpty && asns.isEmpty) else { return false }
+        return places.allSatisfy { use in
+            if let address = IPAddress(use.ip), networks.contains(where: { $0.contains(address) }) { return true }
+            if let cc = use.placement.location?.countryCode, countries.contains(cc) { return true }
+            if let asn = use.placement.location?.asn, asns.contains(asn) { return true }
+            return false
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// One address a session was used from, with its own activity window.
+public struct SessionIP: Sendable, Hashable {
+    public var ip: String
+    public var firstSeen: Millis
+    public var lastSeen: Millis
+    public var requests: Int
+    /// The first log line that shows the session at this address.
+    public var firstEvidence: Evidence?
+    public var placement: Placement = .unknown
+
+    public init(ip: String, firstSeen: Millis, lastSeen: Millis, requests: Int, firstEvidence: Evidence?) {
+        self.ip = ip
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.requests = requests
+        self.firstEvidence = firstEvidence
+    }
+}
+
+/// A log line cited as evidence: file path (as given) and 1-based line number.
+public struct Evidence: Sendable, Hashable, Codable {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+}
+
+/// A user session rebuilt from logs: who, which Odoo session, from where, from when to when.
+public struct Session: Sendable {
+    public var db: String
+    /// Unique within `db`: `sid:<identifier>` for Odoo 18+ sessions, or `login:<login>@<ip>#<start>`
+    /// for sessions rebuilt from login lines alone (Odoo ≤17 logs have no identifiers).
+    public var key: String
+    /// The Odoo session identifier (sid[:42]); safe to store and show — it cannot authenticate.
+    public var identifier: String?
+    public var uid: Int?
+    public var login: String?
+    public var firstActivity: Millis
+    public var lastActivity: Millis
+    public var requests: Int
+    public var ips: [SessionIP]
+    public var loggedOut: Bool
+    /// Seen revoked in the log (`User <uid> revokes devices (…)`).
+    public var revoked: Bool
+    public var userAgent: String?
+    public var firstEvidence: Evidence?
+    public var lastEvidence: Evidence?
+    public var source: String
+
+    /// The name a person recognises: the login where known, else `uid:<n>`.
+    public var user: String {
+        if let login { return login }
+        if let uid { return "uid:\(uid)" }
+        return "unknown"
+    }
+}
+
+/// An authentication event worth keeping: logins, failures, 2FA, password changes, revocations.
+public struct AuthEvent: Sendable, Hashable {
+    public var time: Millis
+    public var kind: EventKind
+    public var db: String?
+    public var login: String?
+    public var uid: Int?
+    public var ip: String?
+    public var evidence: Evidence
+
+    public var kindName: String {
+        switch kind {
+        case .loginSucceeded: "login_ok"
+        case .loginFailed: "login_failed"
+        case .loginRateLimited: "login_rate_limited"
+        case .twoFactorSucceeded: "2fa_ok"
+        case .twoFactorFailed: "2fa_failed"
+        case .twoFactorReused: "2fa_reused"
+        case .passwordChanged: "password_changed"
+        case .passwordResetRequested: "password_reset_requested"
+        case .sessionExpired: "session_expired"
+        case .devicesRevoked: "devices_revoked"
+        case .deviceLogged: "device_logged"
+        case .request: "request"
+        case .banner: "banner"
+        }
+    }
+}

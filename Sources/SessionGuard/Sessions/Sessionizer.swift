@@ -1,0 +1,304 @@
+import Foundation
+
+/// Rebuilds sessions from a time-ordered stream of events (`odoo-facts.md` §1, last bullet).
+///
+/// The joins, per input stream and PID (a prefork worker serves one request at a time):
+/// - `Login successful … from <ip>` followed on the same PID by `User <uid> inserts device log
+///   (<identifier>)` binds login ↔ uid and opens (or refreshes) the session with that identifier;
+/// - the next request line on that PID binds the request's IP to the session;
+/// - later request lines from that IP in that database belong to the session that last bound it,
+///   while that session is within Odoo's inactivity window.
+///
+/// Ambiguity is resolved conservatively: when sessions of two *different* users bind the same IP
+/// (office NAT), unbound requests from it are counted as ambiguous and given to nobody until one
+/// side has been silent there for `ambiguityWindow` — Odoo re-logs a device at least hourly while
+/// it is active, so a silent side is gone. Logs without device lines (Odoo ≤17) fall back to
+/// sessions keyed by (db, login, IP) opened by login lines.
+public final class Sessionizer {
+    public struct Options: Sendable {
+        /// Odoo's `sessions.max_inactivity_seconds` (default 7 days).
+        public var maxInactivity: Millis = 7 * 86_400_000
+        /// How long a shared IP stays ambiguous after the other user's last sign of life there.
+        public var ambiguityWindow: Millis = 3_600_000
+        /// How far a device line may follow its login line, and a request its device line, on one PID.
+        public var joinWindow: Millis = 5_000
+        public init() {}
+    }
+
+    /// Counters for the summary.
+    public struct Counters: Sendable {
+        public var attributedRequests = 0
+        public var unattributedRequests = 0
+        public var ambiguousRequests = 0
+        public var requestsWithoutDatabase = 0
+        public var deviceLines = 0
+        public var loginLines = 0
+    }
+
+    final class Working {
+        let db: Int32
+        let identifier: Int32
+        var uid: Int32
+        var login: Int32
+        let fallbackIP: Int32
+        var first: Millis
+        var last: Millis
+        var requests = 0
+        var ips: [(ip: Int32, first: Millis, last: Millis, requests: Int, origin: Origin)] = []
+        var loggedOut = false
+        var revoked = false
+        var userAgent: Int32 = Event.none
+        var firstOrigin: Origin
+        var lastOrigin: Origin
+
+        init(db: Int32, identifier: Int32, uid: Int32, login: Int32, fallbackIP: Int32, time: Millis, origin: Origin) {
+            self.db = db
+            self.identifier = identifier
+            self.uid = uid
+            self.login = login
+            self.fallbackIP = fallbackIP
+            first = time
+            last = time
+            firstOrigin = origin
+            lastOrigin = origin
+        }
+
+        var ended: Bool { loggedOut || revoked }
+
+        /// Records use of `ip` at `time`; `request` counts it as a request.
+        func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
+            if time < first { first = time; firstOrigin = origin }
+            if time >= last { last = time; lastOrigin = origin }
+            if request { requests += 1 }
+            guard ip != Event.none else { return }
+            if let i = ips.firstIndex(where: { $0.ip == ip }) {
+                if time < ips[i].first { ips[i].first = time; ips[i].origin = origin }
+                if time > ips[i].last { ips[i].last = time }
+                if request { ips[i].requests += 1 }
+            } else {
+                ips.append((ip, time, time, request ? 1 : 0, origin))
+            }
+        }
+
+        func lastUse(of ip: Int32) -> Millis? { ips.first { $0.ip == ip }?.last }
+    }
+
+    struct PIDState {
+        var login: (login: Int32, ip: Int32, db: Int32, time: Millis)?
+        var device: (session: Int, time: Millis)?
+    }
+
+    struct IPOwner {
+        var session: Int
+        var contestedWith: Int?
+    }
+
+    public let options: Options
+    let interner: Interner
+    public private(set) var counters = Counters()
+    private(set) var sessions: [Working] = []
+    private var byIdentifier: [Int64: Int] = [:]
+    private var byFallback: [String: Int] = [:]
+    private var pids: [Int64: PIDState] = [:]
+    private var owners: [Int64: IPOwner] = [:]
+    private var uidLogins: [Int64: Int32] = [:]
+    private var streamVersion: [Int32: Int] = [:]
+    private var streamHasDevices: Set<Int32> = []
+    private(set) var authEvents: [Event] = []
+
+    public init(interner: Interner, options: Options = Options()) {
+        self.interner = interner
+        self.options = options
+    }
+
+    @inline(__always)
+    static func key(_ a: Int32, _ b: Int32) -> Int64 { Int64(a) << 32 | Int64(UInt32(bitPattern: b)) }
+
+    public func consume(_ e: Event) {
+        switch e.kind {
+        case .request: request(e)
+        case .deviceLogged: device(e)
+        case .loginSucceeded:
+            counters.loginLines += 1
+            pids[Self.key(e.stream, e.pid), default: PIDState()].login = (e.login, e.ip, e.db, e.time)
+            authEvents.append(e)
+        case .twoFactorSucceeded, .passwordChanged:
+            if e.uid != Event.none, e.login != Event.none, e.db != Event.none {
+                uidLogins[Self.key(e.db, e.uid)] = e.login
+            }
+            authEvents.append(e)
+        case .devicesRevoked:
+            let list = interner.string(e.identifier)
+            for raw in list.split(separator: ",") {
+                let id = interner.intern(raw.trimmingCharacters(in: .whitespaces))
+                if let s = byIdentifier[Self.key(e.db, id)] {
+                    sessions[s].revoked = true
+                    release(s)
+                }
+            }
+            authEvents.append(e)
+        case .banner:
+            let version = interner.string(e.identifier)
+            streamVersion[e.stream] = Int(version.prefix { $0.isNumber }) ?? 0
+        default:
+            authEvents.append(e)
+        }
+    }
+
+    private func device(_ e: Event) {
+        counters.deviceLines += 1
+        guard e.db != Event.none, e.identifier != Event.none else { return }
+        streamHasDevices.insert(e.stream)
+        let pidKey = Self.key(e.stream, e.pid)
+        var state = pids[pidKey] ?? PIDState()
+        let idKey = Self.key(e.db, e.identifier)
+        let s: Int
+        if let existing = byIdentifier[idKey] {
+            s = existing
+        } else {
+            s = sessions.count
+            sessions.append(Working(db: e.db, identifier: e.identifier, uid: e.uid, login: Event.none,
+                                    fallbackIP: Event.none, time: e.time, origin: e.origin))
+            byIdentifier[idKey] = s
+        }
+        let session = sessions[s]
+        if session.uid == Event.none { session.uid = e.uid }
+        if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow, e.time >= login.time - 1000 {
+            // login line → device line on one PID: this login is this uid, and the login's IP is the session's.
+            if e.uid != Event.none { uidLogins[Self.key(e.db, e.uid)] = login.login }
+            if session.login == Event.none { session.login = login.login }
+            if login.ip != Event.none { bind(s, ip: login.ip, time: login.time, origin: e.origin) }
+            state.login = nil
+        }
+        if e.ip != Event.none { bind(s, ip: e.ip, time: e.time, origin: e.origin) }  // newer device line shape
+        if e.userAgent != Event.none { session.userAgent = e.userAgent }
+        session.touch(ip: Event.none, time: e.time, origin: e.origin, request: false)
+        state.device = (s, e.time)
+        pids[pidKey] = state
+    }
+
+    private func request(_ e: Event) {
+        guard e.db != Event.none else {
+            counters.requestsWithoutDatabase += 1
+            return
+        }
+        let pidKey = Self.key(e.stream, e.pid)
+        var target: Int?
+        if var state = pids[pidKey] {
+            if let d = state.device, e.time - d.time <= options.joinWindow, sessions[d.session].db == e.db {
+                target = d.session
+                if e.ip != Event.none { bind(d.session, ip: e.ip, time: e.time, origin: e.origin) }
+                state.device = nil
+                pids[pidKey] = state
+            } else if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow,
+                      legacy(e.stream) {
+                target = fallbackSession(login: login.login, ip: login.ip != Event.none ? login.ip : e.ip, e)
+                state.login = nil
+                pids[pidKey] = state
+            }
+        }
+        if target == nil, e.ip != Event.none, let owner = owners[Self.key(e.db, e.ip)] {
+            let s = sessions[owner.session]
+            if let other = owner.contestedWith {
+                if let seen = sessions[other].lastUse(of: e.ip), e.time - seen <= options.ambiguityWindow,
+                   !sessions[other].ended {
+                    counters.ambiguousRequests += 1
+                    return
+                }
+                owners[Self.key(e.db, e.ip)]?.contestedWith = nil
+            }
+            if !s.ended, e.time - s.last <= options.maxInactivity { target = owner.session }
+        }
+        guard let t = target else {
+            counters.unattributedRequests += 1
+            return
+        }
+        counters.attributedRequests += 1
+        let session = sessions[t]
+        session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true)
+        if e.target == .logout {
+            session.loggedOut = true
+            release(t)
+        }
+    }
+
+    /// Odoo ≤17 (or a log that has shown no device line yet and no ≥18 banner).
+    private func legacy(_ stream: Int32) -> Bool {
+        if let v = streamVersion[stream] { return v < 18 }
+        return !streamHasDevices.contains(stream)
+    }
+
+    private func fallbackSession(login: Int32, ip: Int32, _ e: Event) -> Int {
+        let base = "\(interner.string(login))@\(ip == Event.none ? "-" : interner.string(ip))"
+        let dbName = interner.string(e.db)
+        if let s = byFallback["\(dbName)\u{1}\(base)"], !sessions[s].ended,
+           e.time - sessions[s].last <= options.maxInactivity {
+            return s
+        }
+        let s = sessions.count
+        sessions.append(Working(db: e.db, identifier: Event.none, uid: Event.none, login: login, fallbackIP: ip,
+                                time: e.time, origin: e.origin))
+        byFallback["\(dbName)\u{1}\(base)"] = s
+        if ip != Event.none { bind(s, ip: ip, time: e.time, origin: e.origin) }
+        return s
+    }
+
+    /// Makes `s` the session that last used `ip`, noting a contest when another user's live session had it.
+    private func bind(_ s: Int, ip: Int32, time: Millis, origin: Origin) {
+        let session = sessions[s]
+        session.touch(ip: ip, time: time, origin: origin, request: false)
+        let k = Self.key(session.db, ip)
+        guard var owner = owners[k] else {
+            owners[k] = IPOwner(session: s)
+            return
+        }
+        if owner.session == s { return }
+        let previous = sessions[owner.session]
+        let otherUser = previous.uid != session.uid || previous.login != session.login
+            || previous.uid == Event.none && previous.login == Event.none
+        if otherUser, !previous.ended, let seen = previous.lastUse(of: ip), time - seen <= options.maxInactivity {
+            owner.contestedWith = owner.session
+        } else if let c = owner.contestedWith, c == s {
+            owner.contestedWith = nil
+        }
+        owner.session = s
+        owners[k] = owner
+    }
+
+    private func release(_ s: Int) {
+        for use in sessions[s].ips {
+            let k = Self.key(sessions[s].db, use.ip)
+            if owners[k]?.session == s { owners[k] = nil }
+        }
+    }
+
+    /// The sessions rebuilt so far, with strings resolved; `paths` maps origins to file names.
+    public func finish(paths: [String]) -> (sessions: [Session], authEvents: [AuthEvent]) {
+        func evidence(_ o: Origin) -> Evidence { Evidence(file: paths[Int(o.file)], line: Int(o.line)) }
+        func string(_ id: Int32) -> String? { id == Event.none ? nil : interner.string(id) }
+        var result: [Session] = []
+        result.reserveCapacity(sessions.count)
+        for w in sessions {
+            let db = interner.string(w.db)
+            var login = string(w.login)
+            if login == nil, w.uid != Event.none, let l = uidLogins[Self.key(w.db, w.uid)] { login = interner.string(l) }
+            let identifier = string(w.identifier)
+            let key = identifier.map { "sid:\($0)" }
+                ?? "login:\(login ?? "?")@\(string(w.fallbackIP) ?? "-")#\(UTC.iso(w.first))"
+            result.append(Session(
+                db: db, key: key, identifier: identifier, uid: w.uid == Event.none ? nil : Int(w.uid), login: login,
+                firstActivity: w.first, lastActivity: w.last, requests: w.requests,
+                ips: w.ips.map {
+                    SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: $0.requests,
+                              firstEvidence: evidence($0.origin))
+                },
+                loggedOut: w.loggedOut, revoked: w.revoked, userAgent: string(w.userAgent),
+                firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log"))
+        }
+        let auth = authEvents.map { e in
+            AuthEvent(time: e.time, kind: e.kind, db: string(e.db), login: string(e.login),
+                      uid: e.uid == Event.none ? nil : Int(e.uid), ip: string(e.ip), evidence: evidence(e.origin))
+        }
+        return (result, auth)
+    }
+}

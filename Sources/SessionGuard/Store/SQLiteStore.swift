@@ -1,0 +1,323 @@
+import Foundation
+import GRDB
+
+/// Why the store could not be opened or written. A failed run leaves the store as it was.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The embedded session store: one SQLite file (mode 0600), opened through GRDB.
+///
+/// Everything a run writes happens in one transaction (`transaction`), so a run that fails half-way
+/// leaves no trace, and a reader never sees half a night.
+public final class SQLiteStore {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the store named by `url`: `sqlite:PATH`, `sqlite://PATH` or a plain path.
+    public static func open(url: String) throws(StoreError) -> SQLiteStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            throw StoreError("PostgreSQL stores are not supported by this build yet; use --store sqlite:PATH")
+        }
+        var path = url
+        if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") {
+            path.removeFirst("sqlite:".count)
+        }
+        guard !path.isEmpty else { throw StoreError("empty store path in '\(url)'") }
+        return try SQLiteStore(path: path)
+    }
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        // Create the file ourselves so it is 0600 from the first byte; SQLite gives its journal the
+        // same mode. Session identifiers, logins and IPs are personal data.
+        let fd = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
+        close(fd)
+        do {
+            var config = GRDB.Configuration()
+            config.foreignKeysEnabled = true
+            config.busyMode = .timeout(30)
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try Schema.migrator().migrate(queue)
+        } catch {
+            throw StoreError("\(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction: all of it is committed, or none of it.
+    public func transaction<T>(now: Millis, _ body: (StoreTransaction) throws -> T) throws -> T {
+        try queue.write { db in try body(StoreTransaction(db: db, now: now)) }
+    }
+
+    /// Read-only access (reports, listings).
+    public func read<T>(now: Millis, _ body: (StoreTransaction) throws -> T) throws -> T {
+        try queue.read { db in try body(StoreTransaction(db: db, now: now)) }
+    }
+}
+
+/// The store's operations inside one transaction. Also the detectors' view of history.
+public struct StoreTransaction: DetectionContext {
+    let db: Database
+    public let now: Millis
+
+    static func evidenceText(_ e: Evidence?) -> String? { e.map { "\($0.file):\($0.line)" } }
+    static func evidence(_ text: String?) -> Evidence? {
+        guard let text, let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) else { return nil }
+        return Evidence(file: String(text[..<colon]), line: line)
+    }
+
+    // MARK: runs
+
+    public func beginRun(kind: String, host: String, rulesHash: String?, geoip: String?) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO runs (kind, started_at, host, version, now, rules_hash, geoip, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'running')
+            """, arguments: [kind, UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), host,
+                             SessionGuardVersion.current, UTC.iso(now), rulesHash, geoip])
+        return db.lastInsertedRowID
+    }
+
+    public func finishRun(_ id: Int64, counters: JSON) throws {
+        try db.execute(sql: "UPDATE runs SET finished_at = ?, counters = ?, status = 'ok' WHERE id = ?",
+                       arguments: [UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), counters.serialized(), id])
+    }
+
+    // MARK: sessions
+
+    /// Merges sessions into the store and returns their row ids. Merging is idempotent: times
+    /// widen, counters take the larger value, so reading the same bytes twice changes nothing.
+    public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
+        let sessionStatement = try db.cachedStatement(sql: """
+            INSERT INTO sessions (db, session_key, identifier, uid, login, first_activity, last_activity, request_count,
+                                  logged_out, revoked, user_agent, source, first_evidence, last_evidence, first_run, last_run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (db, session_key) DO UPDATE SET
+                identifier = COALESCE(excluded.identifier, identifier),
+                uid = COALESCE(uid, excluded.uid),
+                login = COALESCE(excluded.login, login),
+                first_evidence = CASE WHEN excluded.first_activity < first_activity THEN excluded.first_evidence ELSE first_evidence END,
+                first_activity = MIN(first_activity, excluded.first_activity),
+                last_evidence = CASE WHEN excluded.last_activity > last_activity THEN excluded.last_evidence ELSE last_evidence END,
+                last_activity = MAX(last_activity, excluded.last_activity),
+                request_count = MAX(request_count, excluded.request_count),
+                logged_out = MAX(logged_out, excluded.logged_out),
+                revoked = MAX(revoked, excluded.revoked),
+                user_agent = COALESCE(excluded.user_agent, user_agent),
+                last_run = excluded.last_run
+            RETURNING id
+            """)
+        let ipStatement = try db.cachedStatement(sql: """
+            INSERT INTO session_ips (session_id, ip, first_seen, last_seen, requests, internal, country_code, country_name,
+                                     region, city, latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, ip) DO UPDATE SET
+                first_evidence = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_evidence ELSE first_evidence END,
+                first_seen = MIN(first_seen, excluded.first_seen),
+                last_seen = MAX(last_seen, excluded.last_seen),
+                requests = MAX(requests, excluded.requests),
+                internal = excluded.internal,
+                country_code = excluded.country_code, country_name = excluded.country_name, region = excluded.region,
+                city = excluded.city, latitude = excluded.latitude, longitude = excluded.longitude,
+                accuracy_radius_km = excluded.accuracy_radius_km, asn = excluded.asn, as_organization = excluded.as_organization
+            """)
+        var ids: [Int64] = []
+        ids.reserveCapacity(sessions.count)
+        for s in sessions {
+            let id = try Int64.fetchOne(sessionStatement, arguments: [
+                s.db, s.key, s.identifier, s.uid, s.login, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), s.requests,
+                s.loggedOut, s.revoked, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
+                Self.evidenceText(s.lastEvidence), run, run,
+            ])!
+            ids.append(id)
+            for use in s.ips {
+                let l = use.placement.location
+                var internalFlag = false
+                if case .internal = use.placement { internalFlag = true }
+                try ipStatement.execute(arguments: [
+                    id, use.ip, UTC.iso(use.firstSeen), UTC.iso(use.lastSeen), use.requests, internalFlag,
+                    l?.countryCode, l?.countryName, l?.region, l?.city, l?.latitude, l?.longitude, l?.accuracyRadiusKm,
+                    l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence),
+                ])
+            }
+            if let uid = s.uid, let login = s.login {
+                try db.execute(sql: "INSERT INTO users (db, uid, login) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET login = excluded.login",
+                               arguments: [s.db, uid, login])
+            }
+        }
+        // Sessions whose login the log did not show inherit it from what other sessions taught us.
+        try db.execute(sql: """
+            UPDATE sessions SET login = (SELECT u.login FROM users u WHERE u.db = sessions.db AND u.uid = sessions.uid)
+            WHERE login IS NULL AND uid IS NOT NULL
+              AND EXISTS (SELECT 1 FROM users u WHERE u.db = sessions.db AND u.uid = sessions.uid)
+            """)
+        return ids
+    }
+
+    static let sessionColumns = """
+        id, db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
+        user_agent, source, first_evidence, last_evidence
+        """
+
+    /// Loads sessions (with their addresses and places) by row id.
+    public func sessions(ids: [Int64]) throws -> [Session] {
+        var result: [Session] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let marks = chunk.map { _ in "?" }.joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id IN (\(marks)) ORDER BY id",
+                                        arguments: StatementArguments(chunk))
+            result += try decode(rows)
+        }
+        return result
+    }
+
+    func decode(_ rows: [Row]) throws -> [Session] {
+        guard !rows.isEmpty else { return [] }
+        let ids: [Int64] = rows.map { $0["id"] }
+        var ips: [Int64: [SessionIP]] = [:]
+        let marks = ids.map { _ in "?" }.joined(separator: ",")
+        for r in try Row.fetchAll(db, sql: "SELECT * FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip",
+                                  arguments: StatementArguments(ids)) {
+            var use = SessionIP(ip: r["ip"], firstSeen: UTC.parse(r["first_seen"]) ?? 0, lastSeen: UTC.parse(r["last_seen"]) ?? 0,
+                                requests: r["requests"], firstEvidence: Self.evidence(r["first_evidence"]))
+            if (r["internal"] as Bool?) == true {
+                use.placement = .internal
+            } else if (r["country_code"] as String?) != nil || (r["asn"] as Int?) != nil {
+                var l = GeoLocation()
+                l.countryCode = r["country_code"]
+                l.countryName = r["country_name"]
+                l.region = r["region"]
+                l.city = r["city"]
+                l.latitude = r["latitude"]
+                l.longitude = r["longitude"]
+                l.accuracyRadiusKm = r["accuracy_radius_km"]
+                l.asn = r["asn"]
+                l.asOrganization = r["as_organization"]
+                use.placement = .located(l)
+            }
+            ips[r["session_id"], default: []].append(use)
+        }
+        return rows.map { r in
+            Session(db: r["db"], key: r["session_key"], identifier: r["identifier"], uid: r["uid"], login: r["login"],
+                    firstActivity: UTC.parse(r["first_activity"]) ?? 0, lastActivity: UTC.parse(r["last_activity"]) ?? 0,
+                    requests: r["request_count"], ips: ips[r["id"]] ?? [], loggedOut: r["logged_out"], revoked: r["revoked"],
+                    userAgent: r["user_agent"], firstEvidence: Self.evidence(r["first_evidence"]),
+                    lastEvidence: Self.evidence(r["last_evidence"]), source: r["source"])
+        }
+    }
+
+    public func history(db name: String, user: String, from: Millis, before: Millis, excludingKey: String) throws -> [Session] {
+        let (column, value): (String, any DatabaseValueConvertible) = user.hasPrefix("uid:")
+            ? ("uid", Int(user.dropFirst(4)) ?? -1) : ("login", user)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(Self.sessionColumns) FROM sessions
+            WHERE db = ? AND \(column) = ? AND first_activity >= ? AND first_activity < ? AND session_key <> ?
+            ORDER BY first_activity
+            """, arguments: [name, value, UTC.iso(from), UTC.iso(before), excludingKey])
+        return try decode(rows)
+    }
+
+    // MARK: auth events and baselines
+
+    public func insert(authEvents: [AuthEvent], run: Int64) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO auth_events (time, time_ms, kind, db, login, uid, ip, evidence, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT DO NOTHING
+            """)
+        for e in authEvents {
+            try statement.execute(arguments: [UTC.iso(e.time), e.time, e.kindName, e.db ?? "", e.login ?? "", e.uid ?? -1,
+                                              e.ip ?? "", Self.evidenceText(e.evidence), run])
+        }
+    }
+
+    /// Recomputes the per-user place baselines (`design.md` §5) of the given users from their sessions.
+    public func refreshBaselines(users: [(db: String, login: String)]) throws {
+        let scopes = [
+            ("country", "i.country_code"),
+            ("region", "i.country_code || '/' || i.region"),
+            ("city", "i.country_code || '/' || i.city"),
+            ("asn", "'AS' || i.asn"),
+        ]
+        for (dbName, login) in users {
+            try db.execute(sql: "DELETE FROM baselines WHERE db = ? AND user = ?", arguments: [dbName, login])
+            for (scope, expression) in scopes {
+                try db.execute(sql: """
+                    INSERT INTO baselines (db, user, scope, value, first_seen, last_seen, sessions, days)
+                    SELECT s.db, s.login, ?, \(expression), MIN(i.first_seen), MAX(i.last_seen), COUNT(DISTINCT s.id),
+                           COUNT(DISTINCT substr(i.first_seen, 1, 10))
+                    FROM sessions s JOIN session_ips i ON i.session_id = s.id
+                    WHERE s.db = ? AND s.login = ? AND \(expression) IS NOT NULL
+                    GROUP BY \(expression)
+                    """, arguments: [scope, dbName, login])
+            }
+        }
+    }
+
+    // MARK: findings and recommendations
+
+    /// Stores a finding; returns true when it was not in the store before.
+    @discardableResult
+    public func upsert(finding f: Finding, run: Int64) throws -> Bool {
+        let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM findings WHERE id = ?", arguments: [f.id]) ?? false
+        try db.execute(sql: """
+            INSERT INTO findings (id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen,
+                                  last_seen, summary, facts, evidence, recommend, rule_hash, geoip_build, first_run, last_run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET
+                severity = excluded.severity, user = excluded.user, user_id = COALESCE(excluded.user_id, user_id),
+                first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
+                summary = excluded.summary, facts = excluded.facts, evidence = excluded.evidence,
+                recommend = excluded.recommend, rule_hash = excluded.rule_hash, geoip_build = excluded.geoip_build,
+                last_run = excluded.last_run
+            """, arguments: [
+                f.id, f.rule, f.detector, f.severity.rawValue, f.db, f.user, f.userID, f.sessionKey, f.sessionIdentifier,
+                UTC.iso(f.firstSeen), UTC.iso(f.lastSeen), f.summary, JSON.object(f.facts).serialized(),
+                JSON.array(f.evidence.map { .object([("file", .string($0.file)), ("line", .int($0.line))]) }).serialized(),
+                f.recommend.rawValue, f.ruleHash, f.geoipBuild, run, run,
+            ])
+        return !existed
+    }
+
+    /// Stores a recommendation: joins the open one for the same (action, db, target) if there is
+    /// one, keeps an analyst's decision on a known one, else opens a new one. Returns the stored
+    /// recommendation and whether it is new.
+    public func upsert(recommendation r: Recommendation, run: Int64) throws -> (Recommendation, Bool) {
+        var stored = r
+        var isNew = false
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT id, status, severity, reasons FROM recommendations
+            WHERE (action = ? AND db = ? AND target = ? AND status IN ('open', 'approved')) OR id = ?
+            ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1
+            """, arguments: [r.action.rawValue, r.db, r.target, r.id, r.id]) {
+            stored.id = row["id"]
+            stored.status = row["status"]
+            let severity = max(Severity(rawValue: row["severity"]) ?? r.severity, r.severity)
+            stored.severity = severity
+            try db.execute(sql: "UPDATE recommendations SET severity = ?, reasons = ?, last_run = ? WHERE id = ?",
+                           arguments: [severity.rawValue, JSON.array(r.reasons.map { .string($0) }).serialized(), run, stored.id])
+        } else {
+            isNew = true
+            try db.execute(sql: """
+                INSERT INTO recommendations (id, action, db, target, user, session_identifier, session_key, severity, status,
+                                             reasons, created_at, first_run, last_run)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
+                """, arguments: [r.id, r.action.rawValue, r.db, r.target, r.user, r.sessionIdentifier, r.sessionKey,
+                                 r.severity.rawValue, JSON.array(r.reasons.map { .string($0) }).serialized(), UTC.iso(now), run, run])
+        }
+        for finding in r.findings {
+            try db.execute(sql: "INSERT INTO recommendation_findings (recommendation_id, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           arguments: [stored.id, finding])
+        }
+        stored.findings = try String.fetchAll(db, sql: """
+            SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ? ORDER BY finding_id
+            """, arguments: [stored.id])
+        return (stored, isNew)
+    }
+
+    /// Row counts of the main tables, for tests and `config check`.
+    public func count(_ table: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+    }
+}

@@ -1,0 +1,155 @@
+import GRDB
+
+/// The store's schema, versioned (`design.md` §5). Each migration runs once, in order, inside the
+/// transaction that opens the store; the PostgreSQL backend will share the same logical schema.
+enum Schema {
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    host TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    now TEXT NOT NULL,
+                    config_hash TEXT,
+                    rules_hash TEXT,
+                    geoip TEXT,
+                    counters TEXT,
+                    status TEXT NOT NULL
+                );
+                CREATE TABLE checkpoints (
+                    path TEXT NOT NULL,
+                    device INTEGER,
+                    inode INTEGER,
+                    head_hash TEXT NOT NULL,
+                    bytes_consumed INTEGER NOT NULL,
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    PRIMARY KEY (head_hash, path)
+                );
+                CREATE TABLE sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    db TEXT NOT NULL,
+                    session_key TEXT NOT NULL,
+                    identifier TEXT,
+                    uid INTEGER,
+                    login TEXT,
+                    first_activity TEXT NOT NULL,
+                    last_activity TEXT NOT NULL,
+                    request_count INTEGER NOT NULL,
+                    logged_out INTEGER NOT NULL DEFAULT 0,
+                    revoked INTEGER NOT NULL DEFAULT 0,
+                    user_agent TEXT,
+                    source TEXT NOT NULL,
+                    first_evidence TEXT,
+                    last_evidence TEXT,
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    last_run INTEGER NOT NULL REFERENCES runs(id),
+                    UNIQUE (db, session_key)
+                );
+                CREATE INDEX sessions_by_user ON sessions(db, login, first_activity);
+                CREATE INDEX sessions_by_uid ON sessions(db, uid, first_activity);
+                CREATE TABLE session_ips (
+                    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+                    ip TEXT NOT NULL,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    requests INTEGER NOT NULL,
+                    internal INTEGER NOT NULL DEFAULT 0,
+                    country_code TEXT,
+                    country_name TEXT,
+                    region TEXT,
+                    city TEXT,
+                    latitude REAL,
+                    longitude REAL,
+                    accuracy_radius_km INTEGER,
+                    asn INTEGER,
+                    as_organization TEXT,
+                    first_evidence TEXT,
+                    PRIMARY KEY (session_id, ip)
+                );
+                CREATE TABLE users (
+                    db TEXT NOT NULL,
+                    uid INTEGER NOT NULL,
+                    login TEXT NOT NULL,
+                    PRIMARY KEY (db, uid)
+                );
+                CREATE TABLE auth_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time TEXT NOT NULL,
+                    time_ms INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    db TEXT NOT NULL DEFAULT '',
+                    login TEXT NOT NULL DEFAULT '',
+                    uid INTEGER NOT NULL DEFAULT -1,
+                    ip TEXT NOT NULL DEFAULT '',
+                    evidence TEXT,
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    UNIQUE (time_ms, kind, db, login, uid, ip)
+                );
+                CREATE TABLE baselines (
+                    db TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    sessions INTEGER NOT NULL,
+                    days INTEGER NOT NULL,
+                    PRIMARY KEY (db, user, scope, value)
+                );
+                CREATE TABLE findings (
+                    id TEXT PRIMARY KEY,
+                    rule TEXT NOT NULL,
+                    detector TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    db TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    user_id INTEGER,
+                    session_key TEXT NOT NULL,
+                    session_identifier TEXT,
+                    first_seen TEXT NOT NULL,
+                    last_seen TEXT NOT NULL,
+                    summary TEXT NOT NULL,
+                    facts TEXT NOT NULL,
+                    evidence TEXT NOT NULL,
+                    recommend TEXT NOT NULL,
+                    rule_hash TEXT NOT NULL,
+                    geoip_build TEXT,
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    last_run INTEGER NOT NULL REFERENCES runs(id)
+                );
+                CREATE TABLE recommendations (
+                    id TEXT PRIMARY KEY,
+                    action TEXT NOT NULL,
+                    db TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    session_identifier TEXT,
+                    session_key TEXT,
+                    severity TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open',
+                    reasons TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    first_run INTEGER NOT NULL REFERENCES runs(id),
+                    last_run INTEGER NOT NULL REFERENCES runs(id),
+                    decided_by TEXT,
+                    decided_at TEXT,
+                    decision_reason TEXT,
+                    outcome TEXT
+                );
+                CREATE UNIQUE INDEX recommendations_one_open
+                    ON recommendations(action, db, target) WHERE status IN ('open', 'approved');
+                CREATE TABLE recommendation_findings (
+                    recommendation_id TEXT NOT NULL REFERENCES recommendations(id),
+                    finding_id TEXT NOT NULL REFERENCES findings(id),
+                    PRIMARY KEY (recommendation_id, finding_id)
+                );
+                """)
+        }
+        return m
+    }
+}

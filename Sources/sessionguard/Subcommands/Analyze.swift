@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import SessionGuard
+
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read Odoo logs, rebuild sessions, judge them with the rules and store recommendations.",
+        discussion: """
+            Exit codes: 0 done; 1 done and a recommendation at or above --fail-on; 2 usage, configuration or
+            rule error (nothing analysed); 3 some input could not be read (the rest was analysed).
+
+            Examples:
+              sessionguard analyze /var/log/odoo/odoo.log /var/log/odoo/odoo.log.1
+              sessionguard analyze --config Samples/sessionguard.yml --now 2025-03-15T00:00:00Z Samples/logs/odoo.log*
+              zcat odoo.log.*.gz | sessionguard analyze --json -
+            """)
+
+    @Argument(help: "Log files (.gz included; rotated sets are merged in time order), or - for standard input.")
+    var logs: [String] = []
+
+    @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
+    var config: String?
+
+    @Option(help: "Input format: auto or odoo.")
+    var format: String?
+
+    @Option(help: "MaxMind City database, or 'none' to run without locations (default: /usr/share/GeoIP/GeoLite2-City.mmdb).")
+    var geoip: String?
+
+    @Option(name: .customLong("geoip-asn"), help: "MaxMind ASN database (optional; default: /usr/share/GeoIP/GeoLite2-ASN.mmdb if present).")
+    var geoipASN: String?
+
+    @Option(help: "Rules directory (default: ./Rules).")
+    var rules: String?
+
+    @Option(help: "Session store URL (default: sqlite:./sessionguard.sqlite).")
+    var store: String?
+
+    @Option(help: "Directory to write report.json into.")
+    var report: String?
+
+    @Flag(help: "Print the report document (JSON) on standard output instead of the summary.")
+    var json = false
+
+    @Option(help: "Evaluation time for idle and long-session checks (ISO 8601, UTC), for reproducible runs.")
+    var now: String?
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a recommendation has at least this severity (info, low, medium, high, critical).")
+    var failOn: String?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let configuration = try loadConfiguration()
+        let format = format ?? configuration.format ?? "auto"
+        guard ["auto", "odoo"].contains(format) else {
+            throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo)", code: 2)
+        }
+        var failOnSeverity = configuration.failOn
+        if let failOn {
+            guard let s = Severity(rawValue: failOn) else {
+                throw CLIError(message: "--fail-on must be one of info, low, medium, high, critical", code: 2)
+            }
+            failOnSeverity = s
+        }
+        var nowMillis = Millis(Date().timeIntervalSince1970 * 1000)
+        if let now {
+            guard let t = UTC.parse(now) else {
+                throw CLIError(message: "--now '\(now)' is not an ISO 8601 time such as 2025-03-15T00:00:00Z", code: 2)
+            }
+            nowMillis = t
+        }
+        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
+
+        // Everything that can be wrong with rules or databases fails before any input is read.
+        let rulesDirectory = rules ?? configuration.rules ?? "Rules"
+        let loadedRules: [Rule]
+        do { loadedRules = try RuleLoader.load(directory: rulesDirectory) } catch {
+            throw CLIError(message: "invalid rules:\n\(error.description)", code: 2)
+        }
+        let locator = try openGeoIP(configuration)
+        let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
+        let sessionStore: SQLiteStore
+        do { sessionStore = try SQLiteStore.open(url: storeURL) } catch {
+            throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
+        }
+
+        var options = AnalyzeOptions(inputs: logs, now: nowMillis)
+        if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
+        let result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options)
+
+        let document = Report.document(result, generatedAt: Millis(Date().timeIntervalSince1970 * 1000))
+        var reportPath: String?
+        if let dir = report ?? configuration.report {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let path = (dir as NSString).appendingPathComponent("report.json")
+            try Data((document.serialized(pretty: true) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            reportPath = path
+        }
+        if json {
+            print(document.serialized(pretty: true))
+        } else if !quiet {
+            print(Report.summary(result, storePath: sessionStore.path, reportPath: reportPath))
+        }
+        for input in result.unreadableInputs { Terminal.error("\(input.path): \(input.error ?? "unreadable")") }
+        if !result.unreadableInputs.isEmpty { throw ExitCode(3) }
+        if let threshold = failOnSeverity, result.recommendations.contains(where: { $0.severity >= threshold && $0.status == "open" }) {
+            throw ExitCode(1)
+        }
+    }
+
+    func loadConfiguration() throws -> Configuration {
+        let path = config ?? (FileManager.default.fileExists(atPath: "sessionguard.yml") ? "sessionguard.yml" : nil)
+        guard let path else { return Configuration() }
+        do { return try Configuration.load(path: path) } catch {
+            throw CLIError(message: error.description, code: 2)
+        }
+    }
+
+    func openGeoIP(_ configuration: Configuration) throws -> GeoLocator {
+        let cityPath = geoip ?? configuration.geoip ?? "/usr/share/GeoIP/GeoLite2-City.mmdb"
+        var city: GeoDatabase?
+        if cityPath != "none" {
+            do { city = try GeoDatabase(path: cityPath) } catch {
+                throw CLIError(message: """
+                    no usable GeoIP City database: \(error.description)
+                      Install one with geoipupdate (Debian: apt install geoipupdate, then set your MaxMind account
+                      in /etc/GeoIP.conf and run geoipupdate), point to one with --geoip FILE, or run without
+                      locations with --geoip none (location rules then give no verdicts).
+                    """, code: 2)
+            }
+        }
+        var asn: GeoDatabase?
+        let asnDefault = "/usr/share/GeoIP/GeoLite2-ASN.mmdb"
+        if let asnPath = geoipASN ?? configuration.geoipASN ?? (FileManager.default.fileExists(atPath: asnDefault) ? asnDefault : nil),
+           asnPath != "none" {
+            do { asn = try GeoDatabase(path: asnPath) } catch {
+                throw CLIError(message: "unusable GeoIP ASN database: \(error.description)", code: 2)
+            }
+        }
+        return GeoLocator(city: city, asn: asn)
+    }
+}
