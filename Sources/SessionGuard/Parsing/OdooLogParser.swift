@@ -14,7 +14,7 @@ public final class OdooPatterns: Sendable {
     let passwordReset = try! PCRERegex(#"^Password reset attempt for (.*) by user (.*) from (\S+) *$"#)
     let sessionExpired = try! PCRERegex(#"^Session expired *$"#)
     let device = try! PCRERegex(
-        #"^User (\d+) inserts device log (?:\(([A-Za-z0-9_-]{1,128})\)|: ([A-Za-z0-9_-]{1,128}) - (\S+) - (.*?)) *$"#)
+        #"^User (\d+) inserts device log(?: \(([A-Za-z0-9_-]{1,128})\)|: ([A-Za-z0-9_-]{1,128}) - (\S+) - (.*?)) *$"#)
     let revoke = try! PCRERegex(#"^User (\d+) revokes devices \(([^)]*)\) *$"#)
     let banner = try! PCRERegex(#"^Odoo version (\S+)"#)
 

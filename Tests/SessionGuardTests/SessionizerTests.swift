@@ -1,0 +1,163 @@
+import Testing
+@testable import SessionGuard
+
+@Suite("Sessionizer joins")
+struct SessionizerTests {
+    static let alice = "AliceSession000000000000000000000000000001"
+    static let carol = "CarolSession000000000000000000000000000002"
+
+    func login(_ t: String, pid: Int, login: String, ip: String) -> String {
+        "2025-03-14 \(t),000 \(pid) INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:\(login) from \(ip) "
+    }
+    func device(_ t: String, pid: Int, uid: Int, id: String) -> String {
+        "2025-03-14 \(t),010 \(pid) INFO prod odoo.addons.base.models.res_device: User \(uid) inserts device log (\(id)) "
+    }
+    func request(_ t: String, pid: Int, ip: String, target: String = "/web/dataset/call_kw/res.partner/read", method: String = "POST", status: Int = 200) -> String {
+        "2025-03-14 \(t),020 \(pid) INFO prod werkzeug: \(ip) - - [14/Mar/2025 \(t)] \"\(method) \(target) HTTP/1.1\" \(status) - 3 0.001 0.002"
+    }
+
+    @Test("login → device → request on one PID binds login, uid, identifier and IP; later requests from the IP follow")
+    func deviceJoin() throws {
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            request("09:05:00", pid: 12, ip: "198.51.100.10"),
+            request("09:06:00", pid: 13, ip: "198.51.100.10"),
+            request("09:07:00", pid: 13, ip: "203.0.113.99"),  // nobody's
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        let s = try #require(sessions.first)
+        #expect(sessions.count == 1)
+        #expect(s.identifier == Self.alice)
+        #expect(s.key == "sid:\(Self.alice)")
+        #expect(s.uid == 7)
+        #expect(s.login == "alice@example.com")
+        #expect(s.requests == 3)
+        #expect(s.ips.map(\.ip) == ["198.51.100.10"])
+        #expect(s.ips[0].requests == 3)
+        #expect(UTC.iso(s.firstActivity) == "2025-03-14T09:00:00Z")
+        #expect(UTC.iso(s.lastActivity) == "2025-03-14T09:06:00Z")
+        #expect(counters.unattributedRequests == 1)
+    }
+
+    @Test("a device line without a login line binds the next request's IP on that PID; the login comes from another session of the uid")
+    func deviceWithoutLogin() throws {
+        let log = [
+            login("08:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("08:00:00", pid: 11, uid: 7, id: "Other0000000000000000000000000000000000001"),
+            request("08:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            device("10:00:00", pid: 14, uid: 7, id: Self.alice),
+            request("10:00:00", pid: 14, ip: "198.51.100.128"),
+        ].joined(separator: "\n")
+        let (sessions, _) = sessionize(log)
+        let s = try #require(sessions.first { $0.identifier == Self.alice })
+        #expect(s.login == "alice@example.com")
+        #expect(s.ips.map(\.ip) == ["198.51.100.128"])
+    }
+
+    @Test("a logout request ends the session: later requests from the IP are not given to it")
+    func logout() throws {
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            request("09:10:00", pid: 12, ip: "198.51.100.10", target: "/web/session/logout", method: "GET", status: 303),
+            request("09:11:00", pid: 12, ip: "198.51.100.10", target: "/web/login", method: "GET"),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(sessions.count == 1)
+        #expect(sessions[0].loggedOut)
+        #expect(sessions[0].requests == 2)
+        #expect(counters.unattributedRequests == 1)
+    }
+
+    @Test("two users behind one NAT address: unbound requests from it are ambiguous, never given to either")
+    func natAmbiguity() throws {
+        let ip = "198.51.100.10"
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: ip),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: ip, target: "/web/login"),
+            request("09:01:00", pid: 12, ip: ip),  // alice's: nobody else is there yet
+            login("09:02:00", pid: 13, login: "carol@example.com", ip: ip),
+            device("09:02:00", pid: 13, uid: 9, id: Self.carol),
+            request("09:02:00", pid: 13, ip: ip, target: "/web/login"),
+            request("09:03:00", pid: 12, ip: ip),  // alice or carol? nobody knows
+            request("09:04:00", pid: 14, ip: ip),
+            device("09:05:00", pid: 15, uid: 7, id: Self.alice),
+            request("09:05:00", pid: 15, ip: ip),  // bound by PID: alice's
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        let a = try #require(sessions.first { $0.identifier == Self.alice })
+        let c = try #require(sessions.first { $0.identifier == Self.carol })
+        #expect(a.requests == 3)
+        #expect(c.requests == 1)
+        #expect(counters.ambiguousRequests == 2)
+    }
+
+    @Test("the ambiguity ends once the other user has been silent at the address for the ambiguity window")
+    func natAmbiguityEnds() throws {
+        let ip = "198.51.100.10"
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: ip),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: ip, target: "/web/login"),
+            login("09:02:00", pid: 13, login: "carol@example.com", ip: ip),
+            device("09:02:00", pid: 13, uid: 9, id: Self.carol),
+            request("09:02:00", pid: 13, ip: ip, target: "/web/login"),
+            request("11:30:00", pid: 12, ip: ip),  // alice silent there since 09:00: carol's
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(counters.ambiguousRequests == 0)
+        #expect(sessions.first { $0.identifier == Self.carol }?.requests == 2)
+    }
+
+    @Test("requests after Odoo's inactivity window are not given to the old session")
+    func inactivityWindow() throws {
+        var options = Sessionizer.Options()
+        options.maxInactivity = 3_600_000
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            request("11:00:00", pid: 12, ip: "198.51.100.10"),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log, options: options)
+        #expect(sessions[0].requests == 1)
+        #expect(counters.unattributedRequests == 1)
+    }
+
+    @Test("Odoo ≤17 logs (no device lines) fall back to sessions keyed by (db, login, IP)")
+    func legacyFallback() throws {
+        let log = [
+            "2025-03-14 08:00:00,000 1 INFO ? odoo: Odoo version 16.0 ",
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            request("09:05:00", pid: 12, ip: "198.51.100.10"),
+            login("10:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            request("10:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+        ].joined(separator: "\n")
+        let (sessions, _) = sessionize(log)
+        let s = try #require(sessions.first)
+        #expect(sessions.count == 1)
+        #expect(s.identifier == nil)
+        #expect(s.login == "alice@example.com")
+        #expect(s.key == "login:alice@example.com@198.51.100.10#2025-03-14T09:00:00Z")
+        #expect(s.requests == 3)
+    }
+
+    @Test("a revoke line ends the sessions it names")
+    func revoked() throws {
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            "2025-03-14 09:30:00,000 11 INFO prod odoo.addons.base.models.res_device: User 7 revokes devices (\(Self.alice)) ",
+            request("09:31:00", pid: 12, ip: "198.51.100.10"),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(sessions[0].revoked)
+        #expect(counters.unattributedRequests == 1)
+    }
+}
