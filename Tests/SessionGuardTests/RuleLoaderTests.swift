@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import SessionGuard
+
+@Suite("Rule files")
+struct RuleLoaderTests {
+    func errors(_ yaml: String) -> [RuleError] { RuleLoader.parse(yaml, file: "r.yml").1 }
+
+    @Test("the shipped rules load")
+    func shipped() throws {
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        #expect(rules.map(\.detectorName).sorted() == ["long_session", "new_location"])
+    }
+
+    @Test("a full rule in the design's format parses with its filters and exceptions")
+    func full() throws {
+        let (rules, problems) = RuleLoader.parse("""
+            id: unfamiliar-country
+            title: Sign-in from a new country
+            detector: new_location
+            severity: high
+            params: { scope: country, history_days: 90, min_history_sessions: 3 }
+            when:   { db: '^prod$', user: '^(?!svc_)' }
+            unless: { networks: [10.0.0.0/8, "2001:db8::/32"], countries: [BE] }
+            recommend: revoke_session
+            tests:
+              - name: first visit from Brazil
+                log: Rules/tests/unfamiliar-country.log
+                expect: [{ user: alice@example.com, fires: true }]
+            """, file: "r.yml")
+        #expect(problems.isEmpty)
+        let rule = try #require(rules.first)
+        #expect(rule.severity == .high)
+        #expect(rule.recommend == .revokeSession)
+        #expect(rule.when.admits(db: "prod", user: "alice"))
+        #expect(!rule.when.admits(db: "prod", user: "svc_sync"))
+        #expect(!rule.when.admits(db: "staging", user: "alice"))
+        #expect(rule.unless.networks.count == 2)
+        #expect(rule.unless.countries == ["BE"])
+        #expect(rule.tests.first?.expect.first?.fires == true)
+        let detector = try #require(rule.detector as? NewLocationDetector)
+        #expect(detector.minHistorySessions == 3)
+    }
+
+    @Test("an unknown detector names the closest one, with file and line")
+    func unknownDetector() {
+        let e = errors("id: x\ndetector: new_locaton\nseverity: high\n")
+        #expect(e.count == 1)
+        #expect(e.first?.line == 2)
+        #expect(e.first?.description.contains("r.yml:2:") == true)
+        #expect(e.first?.message.contains("did you mean 'new_location'") == true)
+    }
+
+    @Test("bad severity, unknown keys and parameters, bad durations and bad patterns are located", arguments: [
+        ("id: x\ndetector: long_session\nseverity: urgent\n", 3, "severity must be one of"),
+        ("id: x\ndetector: long_session\nseverity: low\nsevrity: low\n", 4, "did you mean 'severity'"),
+        ("id: x\ndetector: long_session\nseverity: low\nparams:\n  max_agee: 3d\n", 5, "did you mean 'max_age'"),
+        ("id: x\ndetector: long_session\nseverity: low\nparams:\n  max_age: soon\n", 5, "duration"),
+        ("id: x\ndetector: new_location\nseverity: low\nparams: { scope: planet }\n", 4, "scope must be one of"),
+        ("id: x\ndetector: long_session\nseverity: low\nwhen: { user: '^(unclosed' }\n", 4, "invalid pattern"),
+        ("id: x\ndetector: long_session\nseverity: low\nunless: { networks: [10.0.0.0/33] }\n", 4, "CIDR"),
+        ("id: x\ndetector: long_session\nseverity: low\nrecommend: revoke\n", 4, "recommend must be one of"),
+        ("id: x\ndetector: long_session\n  severity: low\n", 3, "YAML"),
+    ])
+    func located(yaml: String, line: Int, message: String) {
+        let e = errors(yaml)
+        #expect(e.count == 1)
+        #expect(e.first?.line == line)
+        #expect(e.first?.message.contains(message) == true, "\(e)")
+    }
+
+    @Test("a list of rules in one file, duplicate ids across files, and a missing directory are errors")
+    func directories() throws {
+        let dir = temporaryDirectory()
+        try "- id: a\n  detector: long_session\n  severity: low\n- id: b\n  detector: long_session\n  severity: low\n"
+            .write(to: dir.appendingPathComponent("one.yml"), atomically: true, encoding: .utf8)
+        #expect(try RuleLoader.load(directory: dir.path).count == 2)
+        try "id: a\ndetector: long_session\nseverity: low\n".write(to: dir.appendingPathComponent("two.yml"), atomically: true, encoding: .utf8)
+        #expect(throws: RuleErrors.self) { try RuleLoader.load(directory: dir.path) }
+        #expect(throws: RuleErrors.self) { try RuleLoader.load(directory: dir.path + "/missing") }
+    }
+
+    @Test("an unknown detector name in a shipped-style file fails before anything else")
+    func spelling() {
+        #expect(Spelling.suggestion(for: "long_sesion", among: DetectorRegistry.all.map { $0.name }) == "long_session")
+        #expect(Spelling.suggestion(for: "zzz", among: DetectorRegistry.all.map { $0.name }) == nil)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import SessionGuard
+
+@Suite("SQLite store")
+struct StoreTests {
+    func session(requests: Int, last: String) -> Session {
+        Session(db: "prod", key: "sid:S1", identifier: "S1", uid: 7, login: "alice@example.com",
+                firstActivity: UTC.parse("2025-03-14T09:00:00Z")!, lastActivity: UTC.parse(last)!, requests: requests,
+                ips: [SessionIP(ip: "198.51.100.10", firstSeen: UTC.parse("2025-03-14T09:00:00Z")!, lastSeen: UTC.parse(last)!,
+                                requests: requests, firstEvidence: Evidence(file: "odoo.log", line: 3))],
+                loggedOut: false, revoked: false, userAgent: nil, firstEvidence: Evidence(file: "odoo.log", line: 3),
+                lastEvidence: Evidence(file: "odoo.log", line: 9), source: "odoo-log")
+    }
+
+    @Test("the store file is created with mode 0600 and migrated")
+    func mode() throws {
+        let path = temporaryDirectory().appendingPathComponent("s.sqlite").path
+        let store = try SQLiteStore.open(url: "sqlite:\(path)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(try store.read(now: 0) { try $0.count("sessions") } == 0)
+    }
+
+    @Test("merging the same session twice changes nothing; a later run widens it")
+    func idempotentMerge() throws {
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        for _ in 0..<2 {
+            try store.transaction(now: 0) { tx in
+                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+                _ = try tx.upsert(sessions: [session(requests: 5, last: "2025-03-14T10:00:00Z")], run: run)
+            }
+        }
+        let (count, loaded) = try store.read(now: 0) { tx in (try tx.count("sessions"), try tx.sessions(ids: [1])) }
+        #expect(count == 1)
+        #expect(loaded.first?.requests == 5)
+        try store.transaction(now: 0) { tx in
+            let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+            _ = try tx.upsert(sessions: [session(requests: 8, last: "2025-03-15T10:00:00Z")], run: run)
+        }
+        let widened = try store.read(now: 0) { try $0.sessions(ids: [1]) }.first
+        #expect(widened?.requests == 8)
+        #expect(widened.map { UTC.iso($0.lastActivity) } == "2025-03-15T10:00:00Z")
+        #expect(widened?.lastEvidence == Evidence(file: "odoo.log", line: 9))
+    }
+
+    @Test("a failed transaction leaves the store as it was")
+    func rollback() throws {
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.transaction(now: 0) { tx in
+                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+                _ = try tx.upsert(sessions: [session(requests: 5, last: "2025-03-14T10:00:00Z")], run: run)
+                throw Boom()
+            }
+        }
+        #expect(try store.read(now: 0) { try $0.count("sessions") + $0.count("runs") } == 0)
+    }
+
+    @Test("PostgreSQL URLs are refused clearly until that backend exists")
+    func postgres() {
+        #expect(throws: StoreError.self) { try SQLiteStore.open(url: "postgres://localhost/sg") }
+    }
+}
