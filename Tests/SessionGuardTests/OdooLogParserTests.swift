@@ -105,6 +105,8 @@ struct OdooLogParserTests {
         #expect(p?.kind == .passwordChanged)
         #expect(p?.uid == 7)
         #expect(pi.string(p!.login) == "alice@example.com")
+        let (q, _, qi) = single("2025-03-12 03:01:30,000 4213 INFO prod odoo.addons.base.models.res_users: Password change for 'alice@example.com' (#7) by 'alice@example.com' (#7) from 198.51.100.23 ")
+        #expect(qi.string(q!.login) == "alice@example.com")  // Odoo 18 logs the logins with %r
         let (s, _, _) = single("2025-03-12 03:01:30,000 4213 INFO prod odoo.addons.auth_signup.controllers.main: Password reset attempt for alice@example.com by user alice@example.com from 198.51.100.23 ")
         #expect(s?.kind == .passwordResetRequested)
         for (verdict, kind) in [("SUCCESS", EventKind.twoFactorSucceeded), ("FAIL", .twoFactorFailed), ("REUSE", .twoFactorReused)] {

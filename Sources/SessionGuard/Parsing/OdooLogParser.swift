@@ -185,7 +185,7 @@ public final class OdooLogParser {
             if passwordReset.match(message) {
                 var e = Event(time: time, kind: .passwordResetRequested, stream: stream, pid: pid, origin: origin)
                 e.db = db
-                e.login = interner.intern(passwordReset.bytes(1)!)
+                e.login = interner.intern(unquoted(passwordReset.bytes(1)!))
                 e.ip = validIP(passwordReset.bytes(3)!)
                 append(e, into: &events)
             }
@@ -228,7 +228,7 @@ public final class OdooLogParser {
         } else if passwordChange.match(message) {
             var e = Event(time: time, kind: .passwordChanged, stream: stream, pid: pid, origin: origin)
             e.db = db
-            e.login = interner.intern(passwordChange.bytes(1)!)
+            e.login = interner.intern(unquoted(passwordChange.bytes(1)!))  // Odoo logs repr(): 'alice'
             e.uid = Int32(passwordChange.string(2)!) ?? Event.none
             e.ip = validIP(passwordChange.bytes(5)!)
             append(e, into: &events)
@@ -264,6 +264,12 @@ public final class OdooLogParser {
             e.identifier = interner.intern(revoke.bytes(2)!)
             append(e, into: &events)
         }
+    }
+
+    /// `'alice@example.com'` → `alice@example.com` (Odoo formats some logins with `%r`).
+    private func unquoted(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard b.count >= 2, b[0] == b[b.count - 1], b[0] == 0x27 || b[0] == 0x22 else { return b }
+        return UnsafeBufferPointer(rebasing: b[1..<(b.count - 1)])
     }
 
     /// A line without a header belongs to the previous record (tracebacks), unless it cannot:

@@ -28,6 +28,8 @@ public struct AnalysisResult: Sendable {
     public var authEvents: Int
     public var warnings: [String]
     public var seconds: Double
+    /// Wall time per phase (read+parse+sessionize, place, store, detect), for the summary and benchmarks.
+    public var phases: [(name: String, seconds: Double)] = []
 
     public var users: Int { Set(sessions.map { "\($0.db)\u{1}\($0.user)" }).count }
     public var unreadableInputs: [InputStats] { inputs.filter { $0.error != nil } }
@@ -52,11 +54,19 @@ public final class Analyzer {
         let interner = Interner()
         let source = EventSource(paths: options.inputs, interner: interner, patterns: OdooPatterns())
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
+        var phases: [(name: String, seconds: Double)] = []
+        var mark = Date()
+        func phase(_ name: String) {
+            phases.append((name, Date().timeIntervalSince(mark)))
+            mark = Date()
+        }
         while let event = source.next() { sessionizer.consume(event) }
         var (sessions, authEvents) = sessionizer.finish(paths: options.inputs)
+        phase("read")
         for i in sessions.indices {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
         }
+        phase("geoip")
         let inputs = source.stats
         var warnings: [String] = []
         let records = inputs.reduce(0) { $0 + $1.records }
@@ -79,6 +89,7 @@ public final class Analyzer {
                 return (db: String(parts[0]), login: String(parts[1]))
             }
             try tx.refreshBaselines(users: users)
+            phase("store")
 
             // Detect.
             var findings: [Finding] = []
@@ -109,13 +120,14 @@ public final class Analyzer {
                 recommendations.append(stored)
             }
             recommendations.sort(by: Report.recommendationOrder)
+            phase("detect")
 
             var result = AnalysisResult(
                 runID: run, now: options.now, inputs: inputs, geoip: geoip, sessions: stored, findings: findings,
                 recommendations: recommendations, newFindings: newFindings, newRecommendations: newRecommendations,
                 counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
                 seconds: Date().timeIntervalSince(started))
-            result.seconds = Date().timeIntervalSince(started)
+            result.phases = phases
             try tx.finishRun(run, counters: Report.counters(result))
             return result
         }

@@ -135,7 +135,8 @@ public enum Report {
             }
         }
         let rate = r.seconds > 0 ? Double(lines) / r.seconds : 0
-        out.append(String(format: "  %d lines, %.1f MB in %.2f s (%.0f lines/s)", lines, Double(bytes) / 1e6, r.seconds, rate))
+        out.append(String(format: "  %d lines, %.1f MB in %.2f s (%.0f lines/s)", lines, Double(bytes) / 1e6, r.seconds, rate)
+            + " — " + r.phases.map { String(format: "%@ %.2f s", $0.name, $0.seconds) }.joined(separator: ", "))
         out.append("Sessions")
         out.append("  \(r.sessions.count) sessions of \(r.users) users; \(r.counters.attributedRequests) requests attributed, "
             + "\(r.counters.unattributedRequests) without a known session, \(r.counters.ambiguousRequests) ambiguous (shared IP)")

@@ -62,6 +62,10 @@ public final class SQLiteStore {
 public struct StoreTransaction: DetectionContext {
     let db: Database
     public let now: Millis
+    final class Cache {
+        var histories: [String: [Session]] = [:]
+    }
+    let cache = Cache()
 
     static func evidenceText(_ e: Evidence?) -> String? { e.map { "\($0.file):\($0.line)" } }
     static func evidence(_ text: String?) -> Evidence? {
@@ -173,50 +177,65 @@ public struct StoreTransaction: DetectionContext {
         return result
     }
 
+    /// Builds sessions from rows of `sessionColumns` (read by position: name look-ups dominate otherwise).
     func decode(_ rows: [Row]) throws -> [Session] {
         guard !rows.isEmpty else { return [] }
-        let ids: [Int64] = rows.map { $0["id"] }
         var ips: [Int64: [SessionIP]] = [:]
-        let marks = ids.map { _ in "?" }.joined(separator: ",")
-        for r in try Row.fetchAll(db, sql: "SELECT * FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip",
-                                  arguments: StatementArguments(ids)) {
-            var use = SessionIP(ip: r["ip"], firstSeen: UTC.parse(r["first_seen"]) ?? 0, lastSeen: UTC.parse(r["last_seen"]) ?? 0,
-                                requests: r["requests"], firstEvidence: Self.evidence(r["first_evidence"]))
-            if (r["internal"] as Bool?) == true {
-                use.placement = .internal
-            } else if (r["country_code"] as String?) != nil || (r["asn"] as Int?) != nil {
-                var l = GeoLocation()
-                l.countryCode = r["country_code"]
-                l.countryName = r["country_name"]
-                l.region = r["region"]
-                l.city = r["city"]
-                l.latitude = r["latitude"]
-                l.longitude = r["longitude"]
-                l.accuracyRadiusKm = r["accuracy_radius_km"]
-                l.asn = r["asn"]
-                l.asOrganization = r["as_organization"]
-                use.placement = .located(l)
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+            let ids: [Int64] = chunk.map { $0[0] }
+            let marks = ids.map { _ in "?" }.joined(separator: ",")
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT session_id, ip, first_seen, last_seen, requests, internal, country_code, country_name, region, city,
+                       latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence
+                FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip
+                """, arguments: StatementArguments(ids))
+            while let r = try cursor.next() {
+                var use = SessionIP(ip: r[1], firstSeen: UTC.parse(r[2]) ?? 0, lastSeen: UTC.parse(r[3]) ?? 0,
+                                    requests: r[4], firstEvidence: Self.evidence(r[15]))
+                if (r[5] as Bool?) == true {
+                    use.placement = .internal
+                } else if (r[6] as String?) != nil || (r[13] as Int?) != nil {
+                    var l = GeoLocation()
+                    l.countryCode = r[6]
+                    l.countryName = r[7]
+                    l.region = r[8]
+                    l.city = r[9]
+                    l.latitude = r[10]
+                    l.longitude = r[11]
+                    l.accuracyRadiusKm = r[12]
+                    l.asn = r[13]
+                    l.asOrganization = r[14]
+                    use.placement = .located(l)
+                }
+                ips[r[0], default: []].append(use)
             }
-            ips[r["session_id"], default: []].append(use)
         }
         return rows.map { r in
-            Session(db: r["db"], key: r["session_key"], identifier: r["identifier"], uid: r["uid"], login: r["login"],
-                    firstActivity: UTC.parse(r["first_activity"]) ?? 0, lastActivity: UTC.parse(r["last_activity"]) ?? 0,
-                    requests: r["request_count"], ips: ips[r["id"]] ?? [], loggedOut: r["logged_out"], revoked: r["revoked"],
-                    userAgent: r["user_agent"], firstEvidence: Self.evidence(r["first_evidence"]),
-                    lastEvidence: Self.evidence(r["last_evidence"]), source: r["source"])
+            Session(db: r[1], key: r[2], identifier: r[3], uid: r[4], login: r[5],
+                    firstActivity: UTC.parse(r[6]) ?? 0, lastActivity: UTC.parse(r[7]) ?? 0,
+                    requests: r[8], ips: ips[r[0]] ?? [], loggedOut: r[9], revoked: r[10],
+                    userAgent: r[11], firstEvidence: Self.evidence(r[13]),
+                    lastEvidence: Self.evidence(r[14]), source: r[12])
         }
     }
 
+    /// A user's sessions, loaded once per transaction and then filtered in memory: detectors ask
+    /// for the same user's history once per session.
     public func history(db name: String, user: String, from: Millis, before: Millis, excludingKey: String) throws -> [Session] {
-        let (column, value): (String, any DatabaseValueConvertible) = user.hasPrefix("uid:")
-            ? ("uid", Int(user.dropFirst(4)) ?? -1) : ("login", user)
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT \(Self.sessionColumns) FROM sessions
-            WHERE db = ? AND \(column) = ? AND first_activity >= ? AND first_activity < ? AND session_key <> ?
-            ORDER BY first_activity
-            """, arguments: [name, value, UTC.iso(from), UTC.iso(before), excludingKey])
-        return try decode(rows)
+        let key = "\(name)\u{1}\(user)"
+        let all: [Session]
+        if let cached = cache.histories[key] {
+            all = cached
+        } else {
+            let (column, value): (String, any DatabaseValueConvertible) = user.hasPrefix("uid:")
+                ? ("uid", Int(user.dropFirst(4)) ?? -1) : ("login", user)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.sessionColumns) FROM sessions WHERE db = ? AND \(column) = ? ORDER BY first_activity, session_key
+                """, arguments: [name, value])
+            all = try decode(rows)
+            cache.histories[key] = all
+        }
+        return all.filter { $0.firstActivity >= from && $0.firstActivity < before && $0.key != excludingKey }
     }
 
     // MARK: auth events and baselines
@@ -234,24 +253,28 @@ public struct StoreTransaction: DetectionContext {
 
     /// Recomputes the per-user place baselines (`design.md` §5) of the given users from their sessions.
     public func refreshBaselines(users: [(db: String, login: String)]) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS touched_users (db TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (db, login))")
+        try db.execute(sql: "DELETE FROM touched_users")
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_users (db, login) VALUES (?, ?)")
+        for (dbName, login) in users { try insert.execute(arguments: [dbName, login]) }
+        try db.execute(sql: "DELETE FROM baselines WHERE (db, user) IN (SELECT db, login FROM touched_users)")
         let scopes = [
             ("country", "i.country_code"),
             ("region", "i.country_code || '/' || i.region"),
             ("city", "i.country_code || '/' || i.city"),
             ("asn", "'AS' || i.asn"),
         ]
-        for (dbName, login) in users {
-            try db.execute(sql: "DELETE FROM baselines WHERE db = ? AND user = ?", arguments: [dbName, login])
-            for (scope, expression) in scopes {
-                try db.execute(sql: """
-                    INSERT INTO baselines (db, user, scope, value, first_seen, last_seen, sessions, days)
-                    SELECT s.db, s.login, ?, \(expression), MIN(i.first_seen), MAX(i.last_seen), COUNT(DISTINCT s.id),
-                           COUNT(DISTINCT substr(i.first_seen, 1, 10))
-                    FROM sessions s JOIN session_ips i ON i.session_id = s.id
-                    WHERE s.db = ? AND s.login = ? AND \(expression) IS NOT NULL
-                    GROUP BY \(expression)
-                    """, arguments: [scope, dbName, login])
-            }
+        for (scope, expression) in scopes {
+            try db.execute(sql: """
+                INSERT INTO baselines (db, user, scope, value, first_seen, last_seen, sessions, days)
+                SELECT s.db, s.login, ?, \(expression), MIN(i.first_seen), MAX(i.last_seen), COUNT(DISTINCT s.id),
+                       COUNT(DISTINCT substr(i.first_seen, 1, 10))
+                FROM touched_users t
+                JOIN sessions s ON s.db = t.db AND s.login = t.login
+                JOIN session_ips i ON i.session_id = s.id
+                WHERE \(expression) IS NOT NULL
+                GROUP BY s.db, s.login, \(expression)
+                """, arguments: [scope])
         }
     }
 
