@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make samples   install what is missing, build a release binary, analyse the bundled samples
+#   make test      install what is missing, build and run the tests
+# Everything else here serves those two (and the benchmark).
+
+APT_PACKAGES := pkg-config libpcre2-dev libmaxminddb-dev libsqlite3-dev zlib1g-dev
+TEST_PACKAGES := libmaxmind-db-writer-perl
+SG := .build/release/sessionguard
+SAMPLE_LOGS := Samples/logs/odoo.log.2.gz Samples/logs/odoo.log.1 Samples/logs/odoo.log
+
+.PHONY: samples test deps test-deps release bench clean
+
+samples: deps release
+	@mkdir -p out
+	$(SG) analyze --config Samples/sessionguard.yml --now 2025-03-15T00:00:00Z \
+		--store sqlite:out/sessionguard.sqlite --report out $(SAMPLE_LOGS)
+
+test: deps test-deps
+	swift build
+	swift test
+
+release:
+	swift build -c release
+
+bench: deps release
+	bench/run.sh
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+deps:
+	@./scripts/apt-install $(APT_PACKAGES)
+
+test-deps:
+	@./scripts/apt-install $(TEST_PACKAGES)
+
+clean:
+	rm -rf out .build

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import SessionGuard
+
+/// Runs the built `sessionguard` binary on the bundled samples with a temporary store.
+@Suite("sessionguard analyze, end to end", .serialized)
+struct EndToEndTests {
+    static let logs = ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"]
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sessionguard").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return packageRoot.appendingPathComponent(".build/debug/sessionguard").path
+    }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let binary = Self.binary
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build the binary first: swift build")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.currentDirectoryURL = packageRoot
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Outcome(status: p.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func analyze(_ dir: URL, report: String, extra: [String] = []) throws -> Outcome {
+        try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
+                 "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)",
+                 "--report", dir.appendingPathComponent(report).path] + extra + Self.logs)
+    }
+
+    func document(_ dir: URL, _ report: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: dir.appendingPathComponent(report).appendingPathComponent("report.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("the samples give the expected findings, and a second run gives the same document and nothing new")
+    func samples() throws {
+        let dir = temporaryDirectory()
+        let first = try analyze(dir, report: "r1")
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Findings: 2 (2 new)"), "\(first.stdout)")
+        #expect(first.stdout.contains("Store: "))
+
+        let doc = try document(dir, "r1")
+        #expect(doc["schema"] as? String == "sessionguard-report/1")
+        #expect(doc["now"] as? String == "2025-03-15T00:00:00Z")
+        let inputs = try #require(doc["inputs"] as? [[String: Any]])
+        #expect(inputs.map { $0["path"] as? String } == Self.logs)
+        #expect(inputs.allSatisfy { ($0["format"] as? String) == "odoo" && ($0["lines"] as? Int ?? 0) > 1000 })
+        #expect(inputs.reduce(0) { $0 + ($1["unparsed"] as? Int ?? 0) } > 0)
+        let geoip = try #require(doc["geoip"] as? [[String: Any]])
+        #expect(geoip.map { $0["database_type"] as? String } == ["GeoLite2-City", "GeoLite2-ASN"])
+
+        let findings = try #require(doc["findings"] as? [[String: Any]])
+        let country = try #require(findings.first { $0["rule"] as? String == "unfamiliar-country" })
+        #expect(country["user"] as? String == "alice@example.com")
+        #expect(country["severity"] as? String == "high")
+        #expect((country["facts"] as? [String: Any])?["country"] as? String == "BR")
+        #expect((country["session_identifier"] as? String)?.count == 42)
+        #expect(((country["evidence"] as? [[String: Any]])?.first?["file"] as? String) == "Samples/logs/odoo.log")
+        let long = try #require(findings.first { $0["rule"] as? String == "long-lived-session" })
+        #expect(long["user"] as? String == "bob@example.com")
+        #expect(((long["facts"] as? [String: Any])?["age_seconds"] as? Int ?? 0) > 7 * 86_400)
+        #expect(findings.count == 2)
+
+        let recommendations = try #require(doc["recommendations"] as? [[String: Any]])
+        #expect(recommendations.count == 2)
+        #expect(recommendations.allSatisfy { $0["action"] as? String == "revoke_session" && $0["status"] as? String == "open" })
+        #expect(Set(recommendations.compactMap { $0["session_identifier"] as? String })
+            == Set([country["session_identifier"] as! String, long["session_identifier"] as! String]))
+        let summary = try #require(doc["summary"] as? [String: Any])
+        #expect(summary["findings"] as? Int == 2)
+        #expect((summary["users"] as? Int ?? 0) >= 5)
+
+        // Idempotence: same input, same store → same document (but generated_at), nothing new.
+        let second = try analyze(dir, report: "r2")
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("Findings: 2 (0 new)"), "\(second.stdout)")
+        #expect(second.stdout.contains("Recommendations: 2 (0 new)"))
+        func stable(_ report: String) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent(report).appendingPathComponent("report.json"), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+        }
+        #expect(try stable("r1") == stable("r2"))
+        let store = try SQLiteStore(path: dir.appendingPathComponent("store.sqlite").path)
+        let counts = try store.read(now: 0) { tx in
+            [try tx.count("findings"), try tx.count("recommendations"), try tx.count("runs")]
+        }
+        #expect(counts == [2, 2, 2])
+    }
+
+    @Test("--json prints the report document; --fail-on high exits 1")
+    func jsonAndFailOn() throws {
+        let dir = temporaryDirectory()
+        let outcome = try analyze(dir, report: "r", extra: ["--json", "--fail-on", "high"])
+        #expect(outcome.status == 1)
+        let doc = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any]
+        #expect(doc?["schema"] as? String == "sessionguard-report/1")
+        let medium = try analyze(temporaryDirectory(), report: "r", extra: ["--fail-on", "critical", "--quiet"])
+        #expect(medium.status == 0)
+        #expect(medium.stdout.isEmpty)
+    }
+
+    @Test("exit codes: 2 for bad rules or a missing GeoIP database (nothing analysed), 3 for an unreadable input")
+    func exitCodes() throws {
+        let dir = temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try "id: x\ndetector: new_locaton\nseverity: high\n".write(to: rules.appendingPathComponent("bad.yml"), atomically: true, encoding: .utf8)
+        let badRules = try analyze(dir, report: "r", extra: ["--rules", rules.path])
+        #expect(badRules.status == 2)
+        #expect(badRules.stderr.contains("bad.yml:2:11: unknown detector 'new_locaton' (did you mean 'new_location'?)"), "\(badRules.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r/report.json").path))
+
+        let noGeo = try run(["analyze", "--geoip", "/nonexistent/GeoLite2-City.mmdb", "--store",
+                             "sqlite:\(dir.appendingPathComponent("s.sqlite").path)", "Samples/logs/odoo.log"])
+        #expect(noGeo.status == 2)
+        #expect(noGeo.stderr.contains("geoipupdate") && noGeo.stderr.contains("--geoip none"))
+
+        let missing = try run(["analyze", "--geoip", "none", "--store", "sqlite:\(dir.appendingPathComponent("s.sqlite").path)",
+                               "Samples/logs/odoo.log", "/nonexistent/odoo.log.1"])
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("/nonexistent/odoo.log.1"))
+        #expect(missing.stdout.contains("NOT READ"))
+    }
+
+    @Test("standard input is read with -")
+    func stdin() throws {
+        let dir = temporaryDirectory()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "cat Samples/logs/odoo.log | '\(Self.binary)' analyze --geoip none --json --store sqlite:\(dir.path)/s.sqlite -"]
+        p.currentDirectoryURL = packageRoot
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let doc = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let inputs = doc?["inputs"] as? [[String: Any]]
+        #expect(inputs?.first?["path"] as? String == "-")
+        #expect((inputs?.first?["records"] as? Int ?? 0) > 1000)
+    }
+}
