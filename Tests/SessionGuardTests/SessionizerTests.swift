@@ -162,3 +162,23 @@ struct SessionizerTests {
         #expect(counters.unattributedRequests == 1)
     }
 }
+
+extension SessionizerTests {
+    @Test("two sessions of one user on one address are not a contest: the newer one takes the address")
+    func sameUserTwoSessions() throws {
+        let ip = "198.51.100.10"
+        let second = "AliceSession000000000000000000000000000003"
+        let log = [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: ip),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: ip, target: "/web/login"),
+            device("09:02:00", pid: 13, uid: 7, id: second),  // her phone, login not in this log
+            request("09:02:00", pid: 13, ip: ip),
+            request("09:03:00", pid: 12, ip: ip),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(counters.ambiguousRequests == 0)
+        #expect(sessions.first { $0.identifier == second }?.requests == 2)
+        #expect(sessions.first { $0.identifier == second }?.login == "alice@example.com")
+    }
+}

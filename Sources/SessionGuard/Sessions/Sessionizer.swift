@@ -254,15 +254,21 @@ public final class Sessionizer {
         }
         if owner.session == s { return }
         let previous = sessions[owner.session]
-        let otherUser = previous.uid != session.uid || previous.login != session.login
-            || previous.uid == Event.none && previous.login == Event.none
-        if otherUser, !previous.ended, let seen = previous.lastUse(of: ip), time - seen <= options.maxInactivity {
+        if !sameUser(previous, session), !previous.ended, let seen = previous.lastUse(of: ip), time - seen <= options.maxInactivity {
             owner.contestedWith = owner.session
         } else if let c = owner.contestedWith, c == s {
             owner.contestedWith = nil
         }
         owner.session = s
         owners[k] = owner
+    }
+
+    /// Whether two sessions are known to belong to one user (by uid, else by login). Unknown means
+    /// no: the conservative answer when attributing requests.
+    private func sameUser(_ a: Working, _ b: Working) -> Bool {
+        if a.uid != Event.none && b.uid != Event.none { return a.uid == b.uid }
+        if a.login != Event.none && b.login != Event.none { return a.login == b.login }
+        return false
     }
 
     private func release(_ s: Int) {

@@ -21,15 +21,6 @@ enum Schema {
                     counters TEXT,
                     status TEXT NOT NULL
                 );
-                CREATE TABLE checkpoints (
-                    path TEXT NOT NULL,
-                    device INTEGER,
-                    inode INTEGER,
-                    head_hash TEXT NOT NULL,
-                    bytes_consumed INTEGER NOT NULL,
-                    run_id INTEGER NOT NULL REFERENCES runs(id),
-                    PRIMARY KEY (head_hash, path)
-                );
                 CREATE TABLE sessions (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     db TEXT NOT NULL,

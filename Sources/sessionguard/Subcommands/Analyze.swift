@@ -86,7 +86,9 @@ struct Analyze: ParsableCommand {
             throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
         }
 
-        var options = AnalyzeOptions(inputs: logs, now: nowMillis)
+        var inputs: [String] = []
+        for path in logs where !inputs.contains(path) { inputs.append(path) }  // a file named twice is read once
+        var options = AnalyzeOptions(inputs: inputs, now: nowMillis)
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         let result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options)
 
