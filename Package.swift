@@ -32,8 +32,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: [
-                // Dynamic exclusivity checks cost ~10% of the parse loop (measured with perf on the
-                // 1M-line benchmark corpus); static checks still apply.
+                // Dynamic exclusivity checks made the read phase of the 1M-line benchmark corpus take
+                // ~1.1 s instead of ~0.65 s; static checks still apply, and debug builds keep both.
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
             ]),
         .executableTarget(
