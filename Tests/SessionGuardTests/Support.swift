@@ -6,9 +6,21 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 
 func samplePath(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
 
+/// One folder per test process for everything the tests write; removed when the process exits.
+private let testRoot: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sessionguard-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: url)
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit {
+        try? FileManager.default.removeItem(
+            at: FileManager.default.temporaryDirectory.appendingPathComponent("sessionguard-tests-\(getpid())"))
+    }
+    return url
+}()
+
 /// A fresh temporary directory for one test.
 func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("sessionguard-tests-\(UUID().uuidString)")
+    let url = testRoot.appendingPathComponent(UUID().uuidString)
     try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
