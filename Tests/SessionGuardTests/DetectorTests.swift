@@ -26,7 +26,7 @@ struct DetectorTests {
                             firstEvidence: Evidence(file: "odoo.log", line: n * 10))
         use.placement = placement
         return Session(db: "prod", key: "sid:S\(n)", identifier: "S\(n)", uid: 7, login: user, firstActivity: start,
-                       lastActivity: end ?? start + 3_600_000, requests: 10, ips: [use], loggedOut: loggedOut, revoked: false,
+                       lastActivity: end ?? start + 3_600_000, requests: 10, ips: [use], loggedOut: loggedOut, revoked: false, invalidated: false,
                        userAgent: nil, firstEvidence: Evidence(file: "odoo.log", line: n * 10),
                        lastEvidence: Evidence(file: "odoo.log", line: n * 10 + 5), source: "odoo-log")
     }
@@ -74,6 +74,14 @@ struct DetectorTests {
         #expect(try judge(rule.detector, belgium + [late]).isEmpty)  // history is older than 30 days
         let internalUse = Self.session(9, start: Self.t0 + 10 * Self.day, ip: "10.0.0.5", placement: .internal)
         #expect(try judge(rule.detector, belgium + [internalUse]).isEmpty)
+    }
+
+    @Test("history sessions with no known place (stored without GeoIP) are not history")
+    func unplacedHistory() throws {
+        let unplaced = (0..<4).map { Self.session($0, start: Self.t0 + Millis($0) * Self.day, ip: "198.51.100.23", placement: .unknown) }
+        let brazil = Self.session(9, start: Self.t0 + 10 * Self.day, ip: "203.0.113.130", placement: Self.place("BR", city: "São Paulo", asn: 28573))
+        let rule = try rule("id: c\ndetector: new_location\nseverity: high\n")
+        #expect(try judge(rule.detector, unplaced + [brazil]).isEmpty)
     }
 
     @Test("new_location's other scopes: city, ASN and network")

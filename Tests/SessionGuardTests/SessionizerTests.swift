@@ -182,3 +182,83 @@ extension SessionizerTests {
         #expect(sessions.first { $0.identifier == second }?.login == "alice@example.com")
     }
 }
+
+extension SessionizerTests {
+    static let banner18 = "2025-03-14 08:00:00,000 1 INFO ? odoo: Odoo version 18.0 "
+
+    @Test("a login whose request already ended (an RPC login 'from n/a') is not joined to the next device line on the PID")
+    func staleLogin() throws {
+        let log = [
+            Self.banner18,
+            login("09:26:58", pid: 4214, login: "svc_sync", ip: "n/a"),
+            request("09:26:58", pid: 4214, ip: "192.0.2.200", target: "/xmlrpc/2/common"),
+            device("09:27:00", pid: 4214, uid: 8, id: Self.carol),
+            request("09:27:00", pid: 4214, ip: "203.0.113.50"),
+        ].joined(separator: "\n")
+        let (sessions, _) = sessionize(log)
+        let s = try #require(sessions.first)
+        #expect(sessions.count == 1)
+        #expect(s.login == nil)
+        #expect(s.ips.map(\.ip) == ["203.0.113.50"])
+    }
+
+    @Test("threaded mode (one PID for all): another client's request between the device line and the session's own is not joined")
+    func threaded() throws {
+        let log = [
+            Self.banner18,
+            login("09:26:58", pid: 1, login: "alice@example.com", ip: "203.0.113.7"),
+            device("09:26:58", pid: 1, uid: 7, id: Self.alice),
+            request("09:26:58", pid: 1, ip: "198.51.100.99"),
+            request("09:26:59", pid: 1, ip: "203.0.113.7", target: "/web/login"),
+            request("09:27:30", pid: 1, ip: "198.51.100.99"),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        let s = try #require(sessions.first)
+        #expect(s.ips.map(\.ip) == ["203.0.113.7"])
+        #expect(s.requests == 1)
+        #expect(counters.unattributedRequests == 2)
+    }
+
+    @Test("an Odoo 18 log without a banner: login-line sessions opened before the first device line are dropped")
+    func provisionalDropped() throws {
+        let log = [
+            login("09:00:00", pid: 11, login: "svc_sync", ip: "192.0.2.200"),
+            request("09:00:00", pid: 11, ip: "192.0.2.200", target: "/web/login"),
+            request("09:00:05", pid: 12, ip: "192.0.2.200"),
+            login("09:10:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:10:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:10:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(sessions.map(\.key) == ["sid:\(Self.alice)"])
+        #expect(counters.attributedRequests == 1)
+        #expect(counters.unattributedRequests == 2)
+    }
+
+    @Test("a password change ends the user's other sessions, not the one that made it")
+    func passwordChange() throws {
+        let phone = "AlicePhone00000000000000000000000000000004"
+        let log = [
+            Self.banner18,
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: "198.51.100.10"),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: "198.51.100.10", target: "/web/login"),
+            device("09:05:00", pid: 12, uid: 7, id: phone),
+            request("09:05:00", pid: 12, ip: "203.0.113.20"),
+            "2025-03-14 09:10:00,000 13 INFO prod odoo.addons.base.models.res_users: Password change for 'alice@example.com' (#7) by 'alice@example.com' (#7) from 198.51.100.10 ",
+            request("09:10:00", pid: 13, ip: "198.51.100.10", target: "/web/session/change_password"),
+            request("09:20:00", pid: 14, ip: "203.0.113.20"),  // the phone's session is dead now
+        ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(sessions.first { $0.identifier == phone }?.invalidated == true)
+        #expect(sessions.first { $0.identifier == Self.alice }?.invalidated == false)
+        #expect(counters.unattributedRequests == 1)
+    }
+
+    @Test("version banners: 18.0, saas~18.2 and 17.0+e")
+    func versions() {
+        #expect(Sessionizer.majorVersion("18.0") == 18)
+        #expect(Sessionizer.majorVersion("saas~18.2") == 18)
+        #expect(Sessionizer.majorVersion("17.0+e") == 17)
+    }
+}

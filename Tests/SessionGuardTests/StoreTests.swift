@@ -9,7 +9,7 @@ struct StoreTests {
                 firstActivity: UTC.parse("2025-03-14T09:00:00Z")!, lastActivity: UTC.parse(last)!, requests: requests,
                 ips: [SessionIP(ip: "198.51.100.10", firstSeen: UTC.parse("2025-03-14T09:00:00Z")!, lastSeen: UTC.parse(last)!,
                                 requests: requests, firstEvidence: Evidence(file: "odoo.log", line: 3))],
-                loggedOut: false, revoked: false, userAgent: nil, firstEvidence: Evidence(file: "odoo.log", line: 3),
+                loggedOut: false, revoked: false, invalidated: false, userAgent: nil, firstEvidence: Evidence(file: "odoo.log", line: 3),
                 lastEvidence: Evidence(file: "odoo.log", line: 9), source: "odoo-log")
     }
 
@@ -42,6 +42,24 @@ struct StoreTests {
         #expect(widened?.requests == 8)
         #expect(widened.map { UTC.iso($0.lastActivity) } == "2025-03-15T10:00:00Z")
         #expect(widened?.lastEvidence == Evidence(file: "odoo.log", line: 9))
+    }
+
+    @Test("a run without GeoIP keeps the places an earlier run stored")
+    func keepsPlaces() throws {
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        var placed = session(requests: 5, last: "2025-03-14T10:00:00Z")
+        var l = GeoLocation()
+        l.countryCode = "BE"
+        l.asn = 5432
+        placed.ips[0].placement = .located(l)
+        for s in [placed, session(requests: 5, last: "2025-03-14T10:00:00Z")] {
+            try store.transaction(now: 0) { tx in
+                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+                _ = try tx.upsert(sessions: [s], run: run)
+            }
+        }
+        let loaded = try store.read(now: 0) { try $0.sessions(ids: [1]) }
+        #expect(loaded.first?.ips.first?.placement.location?.countryCode == "BE")
     }
 
     @Test("a failed transaction leaves the store as it was")

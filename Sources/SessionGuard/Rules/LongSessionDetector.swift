@@ -2,7 +2,7 @@
 ///
 /// Odoo never ends a session that keeps being used (`odoo-facts.md` §2): a cookie can live for
 /// months. The span is measured from first to last activity seen; a session that logged out, was
-/// revoked, or has been idle longer than Odoo's `max_inactivity` (and so was deleted by Odoo's own
+/// revoked, was invalidated by a password change, or has been idle longer than Odoo's `max_inactivity` (and so was deleted by Odoo's own
 /// cron) is not alive and is not reported.
 public struct LongSessionDetector: Detector {
     public static let name = "long_session"
@@ -18,7 +18,7 @@ public struct LongSessionDetector: Detector {
 
     public func evaluate(_ session: Session, context: any DetectionContext) throws -> [FindingDraft] {
         let span = Int((session.lastActivity - session.firstActivity) / 1000)
-        guard span > maxAge, !session.loggedOut, !session.revoked else { return [] }
+        guard span > maxAge, !session.loggedOut, !session.revoked, !session.invalidated else { return [] }
         let idle = Int((context.now - session.lastActivity) / 1000)
         guard idle <= maxInactivity else { return [] }
         let countries = Array(Set(session.ips.compactMap { $0.placement.location?.countryCode })).sorted()

@@ -45,8 +45,11 @@ public struct NewLocationDetector: Detector {
         let candidates = session.ips.sorted { $0.firstSeen < $1.firstSeen }.compactMap { use in value(of: use).map { (use, $0) } }
         guard !candidates.isEmpty else { return [] }
         let from = session.firstActivity - Millis(historyDays) * 86_400_000
+        // Only sessions whose place is known count as history: sessions stored without GeoIP or
+        // from internal addresses say nothing about where the user usually is.
         let history = try context.history(db: session.db, user: session.user, from: from,
                                           before: session.firstActivity, excludingKey: session.key)
+            .filter { $0.ips.contains { value(of: $0) != nil } }
         guard history.count >= minHistorySessions else { return [] }
         let known = Set(history.flatMap { $0.ips.compactMap(value(of:)) })
         var drafts: [FindingDraft] = []

@@ -44,6 +44,8 @@ public struct Session: Sendable {
     public var loggedOut: Bool
     /// Seen revoked in the log (`User <uid> revokes devices (…)`).
     public var revoked: Bool
+    /// Ended by a password change of its user (another session changed the password).
+    public var invalidated: Bool
     public var userAgent: String?
     public var firstEvidence: Evidence?
     public var lastEvidence: Evidence?

@@ -47,6 +47,13 @@ public final class Sessionizer {
         var ips: [(ip: Int32, first: Millis, last: Millis, requests: Int, origin: Origin)] = []
         var loggedOut = false
         var revoked = false
+        /// Ended by a password change of its user (Odoo invalidates every other session then).
+        var invalidated = false
+        /// A (db, login, IP) session of a stream not yet known to be Odoo ≤17; dropped at the end
+        /// if the stream turns out to have device lines after all.
+        var provisional = false
+        var dropped = false
+        var stream: Int32 = 0
         var userAgent: Int32 = Event.none
         var firstOrigin: Origin
         var lastOrigin: Origin
@@ -63,7 +70,7 @@ public final class Sessionizer {
             lastOrigin = origin
         }
 
-        var ended: Bool { loggedOut || revoked }
+        var ended: Bool { loggedOut || revoked || invalidated || dropped }
 
         /// Records use of `ip` at `time`; `request` counts it as a request.
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
@@ -83,9 +90,13 @@ public final class Sessionizer {
         func lastUse(of ip: Int32) -> Millis? { ips.first { $0.ip == ip }?.last }
     }
 
+    /// What a worker is in the middle of: Odoo writes a request's login, device and password lines
+    /// before that request's werkzeug line, on the same PID.
     struct PIDState {
         var login: (login: Int32, ip: Int32, db: Int32, time: Millis)?
-        var device: (session: Int, time: Millis)?
+        /// The session a device line named, and the address it must be used from when known.
+        var device: (session: Int, time: Millis, ip: Int32)?
+        var passwordChange: (uid: Int32, db: Int32, time: Millis)?
     }
 
     struct IPOwner {
@@ -104,6 +115,8 @@ public final class Sessionizer {
     private var uidLogins: [Int64: Int32] = [:]
     private var streamVersion: [Int32: Int] = [:]
     private var streamHasDevices: Set<Int32> = []
+    private var provisionalRequests: [Int32: Int] = [:]
+    private var modernStreams: Set<Int32> = []
     private(set) var authEvents: [Event] = []
 
     public init(interner: Interner, options: Options = Options()) {
@@ -126,6 +139,9 @@ public final class Sessionizer {
             if e.uid != Event.none, e.login != Event.none, e.db != Event.none {
                 uidLogins[Self.key(e.db, e.uid)] = e.login
             }
+            if e.kind == .passwordChanged, e.uid != Event.none, e.db != Event.none {
+                pids[Self.key(e.stream, e.pid), default: PIDState()].passwordChange = (e.uid, e.db, e.time)
+            }
             authEvents.append(e)
         case .devicesRevoked:
             let list = interner.string(e.identifier)
@@ -138,8 +154,12 @@ public final class Sessionizer {
             }
             authEvents.append(e)
         case .banner:
-            let version = interner.string(e.identifier)
-            streamVersion[e.stream] = Int(version.prefix { $0.isNumber }) ?? 0
+            streamVersion[e.stream] = Self.majorVersion(interner.string(e.identifier))
+            if streamVersion[e.stream]! >= 18 { confirmModern(e.stream) } else {
+                // A ≤17 banner settles it: sessions opened from login lines are the real thing.
+                for w in sessions where w.provisional && w.stream == e.stream { w.provisional = false }
+                provisionalRequests[e.stream] = nil
+            }
         default:
             authEvents.append(e)
         }
@@ -148,7 +168,10 @@ public final class Sessionizer {
     private func device(_ e: Event) {
         counters.deviceLines += 1
         guard e.db != Event.none, e.identifier != Event.none else { return }
-        streamHasDevices.insert(e.stream)
+        if !streamHasDevices.contains(e.stream) {
+            streamHasDevices.insert(e.stream)
+            confirmModern(e.stream)
+        }
         let pidKey = Self.key(e.stream, e.pid)
         var state = pids[pidKey] ?? PIDState()
         let idKey = Self.key(e.db, e.identifier)
@@ -163,17 +186,21 @@ public final class Sessionizer {
         }
         let session = sessions[s]
         if session.uid == Event.none { session.uid = e.uid }
+        var expectedIP = e.ip  // the newer device line names the address
         if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow, e.time >= login.time - 1000 {
             // login line → device line on one PID: this login is this uid, and the login's IP is the session's.
             if e.uid != Event.none { uidLogins[Self.key(e.db, e.uid)] = login.login }
             if session.login == Event.none { session.login = login.login }
-            if login.ip != Event.none { bind(s, ip: login.ip, time: login.time, origin: e.origin) }
+            if login.ip != Event.none {
+                bind(s, ip: login.ip, time: login.time, origin: e.origin)
+                if expectedIP == Event.none { expectedIP = login.ip }
+            }
             state.login = nil
         }
-        if e.ip != Event.none { bind(s, ip: e.ip, time: e.time, origin: e.origin) }  // newer device line shape
+        if e.ip != Event.none { bind(s, ip: e.ip, time: e.time, origin: e.origin) }
         if e.userAgent != Event.none { session.userAgent = e.userAgent }
         session.touch(ip: Event.none, time: e.time, origin: e.origin, request: false)
-        state.device = (s, e.time)
+        state.device = (s, e.time, expectedIP)
         pids[pidKey] = state
     }
 
@@ -184,18 +211,30 @@ public final class Sessionizer {
         }
         let pidKey = Self.key(e.stream, e.pid)
         var target: Int?
+        var passwordChange: (uid: Int32, db: Int32, time: Millis)?
         if var state = pids[pidKey] {
-            if let d = state.device, e.time - d.time <= options.joinWindow, sessions[d.session].db == e.db {
-                target = d.session
-                if e.ip != Event.none { bind(d.session, ip: e.ip, time: e.time, origin: e.origin) }
+            // The werkzeug line ends the worker's request. In threaded mode (one PID for all, as
+            // under Docker) another client's request can come first: a pending join is used or
+            // dropped only by the request from the address it expects.
+            let ours: (Int32) -> Bool = { expected in expected == Event.none || expected == e.ip }
+            if let d = state.device, ours(d.ip) {
+                if e.time - d.time <= options.joinWindow, sessions[d.session].db == e.db {
+                    target = d.session
+                    if e.ip != Event.none { bind(d.session, ip: e.ip, time: e.time, origin: e.origin) }
+                }
                 state.device = nil
-                pids[pidKey] = state
-            } else if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow,
-                      legacy(e.stream) {
-                target = fallbackSession(login: login.login, ip: login.ip != Event.none ? login.ip : e.ip, e)
-                state.login = nil
-                pids[pidKey] = state
             }
+            if let login = state.login, ours(login.ip) {
+                if target == nil, login.db == e.db, e.time - login.time <= options.joinWindow, legacy(e.stream) {
+                    target = fallbackSession(login: login.login, ip: login.ip != Event.none ? login.ip : e.ip, e)
+                }
+                state.login = nil
+            }
+            if let change = state.passwordChange {
+                if e.time - change.time <= options.joinWindow { passwordChange = change }
+                state.passwordChange = nil
+            }
+            pids[pidKey] = state
         }
         if target == nil, e.ip != Event.none, let owner = owners[Self.key(e.db, e.ip)] {
             let s = sessions[owner.session]
@@ -203,12 +242,14 @@ public final class Sessionizer {
                 if let seen = sessions[other].lastUse(of: e.ip), e.time - seen <= options.ambiguityWindow,
                    !sessions[other].ended {
                     counters.ambiguousRequests += 1
+                    if let change = passwordChange { invalidate(change, keeping: nil) }
                     return
                 }
                 owners[Self.key(e.db, e.ip)]?.contestedWith = nil
             }
             if !s.ended, e.time - s.last <= options.maxInactivity { target = owner.session }
         }
+        if let change = passwordChange { invalidate(change, keeping: target) }
         guard let t = target else {
             counters.unattributedRequests += 1
             return
@@ -216,10 +257,41 @@ public final class Sessionizer {
         counters.attributedRequests += 1
         let session = sessions[t]
         session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true)
+        if session.provisional && !modernStreams.contains(session.stream) { provisionalRequests[session.stream, default: 0] += 1 }
         if e.target == .logout {
             session.loggedOut = true
             release(t)
         }
+    }
+
+    /// A password change invalidates every session of the user except the one that made it
+    /// (`odoo-facts.md` §2: the session token is an HMAC over the password).
+    private func invalidate(_ change: (uid: Int32, db: Int32, time: Millis), keeping: Int?) {
+        for (i, w) in sessions.enumerated() where w.db == change.db && w.uid == change.uid && i != keeping && !w.ended {
+            w.invalidated = true
+            release(i)
+        }
+    }
+
+    /// The stream is Odoo 18+: (db, login, IP) sessions opened while that was unknown are dropped,
+    /// and their requests count as unattributed.
+    private func confirmModern(_ stream: Int32) {
+        guard !modernStreams.contains(stream) else { return }
+        modernStreams.insert(stream)
+        for (i, w) in sessions.enumerated() where w.provisional && w.stream == stream && !w.dropped {
+            w.dropped = true
+            release(i)
+        }
+        if let n = provisionalRequests.removeValue(forKey: stream) {
+            counters.attributedRequests -= n
+            counters.unattributedRequests += n
+        }
+    }
+
+    /// `18.0`, `saas~18.2`, `17.0+e` → 18, 18, 17.
+    static func majorVersion(_ text: String) -> Int {
+        let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
+        return Int(digits) ?? 0
     }
 
     /// Odoo ≤17 (or a log that has shown no device line yet and no ≥18 banner).
@@ -236,8 +308,11 @@ public final class Sessionizer {
             return s
         }
         let s = sessions.count
-        sessions.append(Working(db: e.db, identifier: Event.none, uid: Event.none, login: login, fallbackIP: ip,
-                                time: e.time, origin: e.origin))
+        let w = Working(db: e.db, identifier: Event.none, uid: Event.none, login: login, fallbackIP: ip,
+                        time: e.time, origin: e.origin)
+        w.stream = e.stream
+        w.provisional = streamVersion[e.stream] == nil
+        sessions.append(w)
         byFallback["\(dbName)\u{1}\(base)"] = s
         if ip != Event.none { bind(s, ip: ip, time: e.time, origin: e.origin) }
         return s
@@ -284,7 +359,7 @@ public final class Sessionizer {
         func string(_ id: Int32) -> String? { id == Event.none ? nil : interner.string(id) }
         var result: [Session] = []
         result.reserveCapacity(sessions.count)
-        for w in sessions {
+        for w in sessions where !w.dropped {
             let db = interner.string(w.db)
             var login = string(w.login)
             if login == nil, w.uid != Event.none, let l = uidLogins[Self.key(w.db, w.uid)] { login = interner.string(l) }
@@ -298,7 +373,7 @@ public final class Sessionizer {
                     SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: $0.requests,
                               firstEvidence: evidence($0.origin))
                 },
-                loggedOut: w.loggedOut, revoked: w.revoked, userAgent: string(w.userAgent),
+                loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
                 firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log"))
         }
         let auth = authEvents.map { e in

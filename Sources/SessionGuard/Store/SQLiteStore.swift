@@ -96,8 +96,8 @@ public struct StoreTransaction: DetectionContext {
     public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
         let sessionStatement = try db.cachedStatement(sql: """
             INSERT INTO sessions (db, session_key, identifier, uid, login, first_activity, last_activity, request_count,
-                                  logged_out, revoked, user_agent, source, first_evidence, last_evidence, first_run, last_run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  logged_out, revoked, invalidated, user_agent, source, first_evidence, last_evidence, first_run, last_run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (db, session_key) DO UPDATE SET
                 identifier = COALESCE(excluded.identifier, identifier),
                 uid = COALESCE(uid, excluded.uid),
@@ -109,6 +109,7 @@ public struct StoreTransaction: DetectionContext {
                 request_count = MAX(request_count, excluded.request_count),
                 logged_out = MAX(logged_out, excluded.logged_out),
                 revoked = MAX(revoked, excluded.revoked),
+                invalidated = MAX(invalidated, excluded.invalidated),
                 user_agent = COALESCE(excluded.user_agent, user_agent),
                 last_run = excluded.last_run
             RETURNING id
@@ -123,16 +124,20 @@ public struct StoreTransaction: DetectionContext {
                 last_seen = MAX(last_seen, excluded.last_seen),
                 requests = MAX(requests, excluded.requests),
                 internal = excluded.internal,
-                country_code = excluded.country_code, country_name = excluded.country_name, region = excluded.region,
-                city = excluded.city, latitude = excluded.latitude, longitude = excluded.longitude,
-                accuracy_radius_km = excluded.accuracy_radius_km, asn = excluded.asn, as_organization = excluded.as_organization
+                -- a run without GeoIP (or with a database that lacks the address) keeps the known place
+                country_code = COALESCE(excluded.country_code, country_code),
+                country_name = COALESCE(excluded.country_name, country_name),
+                region = COALESCE(excluded.region, region), city = COALESCE(excluded.city, city),
+                latitude = COALESCE(excluded.latitude, latitude), longitude = COALESCE(excluded.longitude, longitude),
+                accuracy_radius_km = COALESCE(excluded.accuracy_radius_km, accuracy_radius_km),
+                asn = COALESCE(excluded.asn, asn), as_organization = COALESCE(excluded.as_organization, as_organization)
             """)
         var ids: [Int64] = []
         ids.reserveCapacity(sessions.count)
         for s in sessions {
             let id = try Int64.fetchOne(sessionStatement, arguments: [
                 s.db, s.key, s.identifier, s.uid, s.login, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), s.requests,
-                s.loggedOut, s.revoked, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
+                s.loggedOut, s.revoked, s.invalidated, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
                 Self.evidenceText(s.lastEvidence), run, run,
             ])!
             ids.append(id)
@@ -162,7 +167,7 @@ public struct StoreTransaction: DetectionContext {
 
     static let sessionColumns = """
         id, db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
-        user_agent, source, first_evidence, last_evidence
+        invalidated, user_agent, source, first_evidence, last_evidence
         """
 
     /// Loads sessions (with their addresses and places) by row id.
@@ -213,9 +218,9 @@ public struct StoreTransaction: DetectionContext {
         return rows.map { r in
             Session(db: r[1], key: r[2], identifier: r[3], uid: r[4], login: r[5],
                     firstActivity: UTC.parse(r[6]) ?? 0, lastActivity: UTC.parse(r[7]) ?? 0,
-                    requests: r[8], ips: ips[r[0]] ?? [], loggedOut: r[9], revoked: r[10],
-                    userAgent: r[11], firstEvidence: Self.evidence(r[13]),
-                    lastEvidence: Self.evidence(r[14]), source: r[12])
+                    requests: r[8], ips: ips[r[0]] ?? [], loggedOut: r[9], revoked: r[10], invalidated: r[11],
+                    userAgent: r[12], firstEvidence: Self.evidence(r[14]),
+                    lastEvidence: Self.evidence(r[15]), source: r[13])
         }
     }
 

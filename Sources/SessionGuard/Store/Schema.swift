@@ -33,6 +33,7 @@ enum Schema {
                     request_count INTEGER NOT NULL,
                     logged_out INTEGER NOT NULL DEFAULT 0,
                     revoked INTEGER NOT NULL DEFAULT 0,
+                    invalidated INTEGER NOT NULL DEFAULT 0,
                     user_agent TEXT,
                     source TEXT NOT NULL,
                     first_evidence TEXT,
