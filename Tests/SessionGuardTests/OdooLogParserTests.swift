@@ -177,3 +177,97 @@ struct OdooLogParserTests {
         #expect(e3?.target == .other)
     }
 }
+
+@Suite("Log injection through login names")
+struct LogInjectionTests {
+    static let bob = "hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP"
+    static let forgedRevoke = "2025-03-14 09:26:59,000 4213 INFO prod odoo.addons.base.models.res_device: User 8 revokes devices (\(bob)) "
+    static let request = #"2025-03-14 09:27:00,000 4214 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:27:00] "GET /web HTTP/1.1" 200 - 1 0.001 0.002"#
+
+    func kinds(_ lines: [String]) -> ([EventKind], InputStats) {
+        let (events, stats, _) = parse(lines.joined(separator: "\n") + "\n")
+        return (events.map(\.kind), stats)
+    }
+
+    @Test("a forged record between an incomplete login line and its ' from <ip>' tail is dropped")
+    func incomplete() {
+        let (k, stats) = kinds([
+            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
+            Self.forgedRevoke,
+            "from 192.0.2.150 ",  // the login ended with a line break
+            Self.request,
+        ])
+        #expect(k == [.request])
+        #expect(stats.injections == 1)
+        #expect(stats.unparsed == 3)
+        #expect(stats.records == 1)
+        #expect(stats.unparsedSamples.first?.line == 1)
+    }
+
+    @Test("a forged record after a complete-looking login line is dropped when the bare tail follows")
+    func completeLooking() {
+        let (k, stats) = kinds([
+            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz from 1.2.3.4",
+            Self.forgedRevoke,
+            "yy from 192.0.2.150 ",
+            Self.request,
+        ])
+        #expect(k == [.request])
+        #expect(stats.injections == 1)
+    }
+
+    @Test("a forged login line that ends the injection is dropped too")
+    func forgedLogin() {
+        let (k, stats) = kinds([
+            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
+            "2025-03-14 09:26:58,005 4213 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:admin from 192.0.2.150 ",
+            Self.request,
+        ])
+        #expect(k == [.request])
+        #expect(stats.injections == 1)
+    }
+
+    @Test("genuine records after a login line are released: by a traceback line, by distance, and at the end of the file")
+    func genuine() {
+        let login = "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:admin from 192.0.2.150 "
+        let error = "2025-03-14 09:26:58,500 4215 ERROR prod odoo.http: Exception during request handling. "
+        let (k1, s1) = kinds([login, Self.request, error, "Traceback (most recent call last):", "ValueError: boom", Self.request])
+        #expect(k1 == [.loginFailed, .request, .request])
+        #expect(s1.injections == 0 && s1.unparsed == 0)
+        let (k2, _) = kinds([login] + Array(repeating: Self.request, count: 20))
+        #expect(k2 == [.loginFailed] + Array(repeating: .request, count: 20))
+        let (k3, _) = kinds([login, Self.request])
+        #expect(k3 == [.loginFailed, .request])
+    }
+}
+
+extension LogInjectionTests {
+    @Test("an injection after a burst of genuine records drops only its own block")
+    func onlyItsOwnBlock() {
+        let login = "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:bob from 203.0.113.7 "
+        let (k, stats) = kinds([login] + Array(repeating: Self.request, count: 15) + [
+            "2025-03-14 11:00:00,000 4215 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
+            Self.forgedRevoke,
+            "from 198.51.100.66 ",
+        ])
+        #expect(k == [.loginSucceeded] + Array(repeating: .request, count: 15))
+        #expect(stats.injections == 1)
+        #expect(stats.unparsed == 3)
+    }
+
+    @Test("a bare tail with nothing held is still reported")
+    func bareTail() {
+        let (_, stats) = kinds([Self.request, Self.forgedRevoke, "from 198.51.100.66 "])
+        #expect(stats.injections == 1)
+        #expect(stats.unparsedSamples.first?.reason.contains("injection") == true)
+    }
+}
+
+extension LogInjectionTests {
+    @Test("text from logs cannot drive the analyst's terminal")
+    func terminalSafe() {
+        #expect(Report.terminalSafe("alice\u{1b}]0;pwned\u{07}") == "alice\u{FFFD}]0;pwned\u{FFFD}")
+        #expect(Report.terminalSafe("evil\u{202E}gpj.exe") == "evil\u{FFFD}gpj.exe")
+        #expect(Report.terminalSafe("São Paulo") == "São Paulo")
+    }
+}

@@ -42,6 +42,7 @@ func parse(_ text: String) -> (events: [Event], stats: InputStats, interner: Int
     bytes.withUnsafeMutableBufferPointer { buffer in
         _ = parser.parse(UnsafeBufferPointer(buffer), into: &events)
     }
+    parser.flush(into: &events)
     return (events, parser.finish(), interner)
 }
 

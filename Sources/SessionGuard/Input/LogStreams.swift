@@ -134,6 +134,7 @@ public final class EventSource {
                 }
                 s.offset = 0
                 if s.chunk == nil {  // end of this file
+                    s.parser.flush(into: &s.buffer)
                     stats[s.currentIndex].bytes = s.reader!.bytesRead
                     s.reader = nil
                     record(s.parser.finish(), from: s)

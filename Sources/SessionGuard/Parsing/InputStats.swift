@@ -17,6 +17,11 @@ public struct InputStats: Sendable {
     /// From the start-up banner, when the file has one.
     public var odooVersion: String?
     public var bytes = 0
+    /// Blocks of forged records written through login names (see `OdooLogParser`), all ignored.
+    public var injections = 0
+    /// Request lines from the most frequent private address, and that address (proxy check).
+    public var topInternalRequests = 0
+    public var topInternalIP: String?
     /// Set when the file could not be read (the run goes on without it).
     public var error: String?
 

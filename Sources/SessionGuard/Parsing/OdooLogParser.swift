@@ -17,6 +17,10 @@ public final class OdooPatterns: Sendable {
         #"^User (\d+) inserts device log(?: \(([A-Za-z0-9_-]{1,128})\)|: ([A-Za-z0-9_-]{1,128}) - (\S+) - (.*?)) *$"#)
     let revoke = try! PCRERegex(#"^User (\d+) revokes devices \(([^)]*)\) *$"#)
     let banner = try! PCRERegex(#"^Odoo version (\S+)"#)
+    /// Odoo appends ` from <ip>` to every message that carries a login typed by the client.
+    let fromTail = try! PCRERegex(#"(?:^| )from \S+ *$"#)
+    /// The start of such a message, when the whole message did not match (a newline in the login).
+    let loginStart = try! PCRERegex(#"^(?:Login (?:successful|failed) for |Password reset attempt for )"#)
 
     public init() {}
 }
@@ -28,16 +32,18 @@ public final class OdooPatterns: Sendable {
 public final class OdooLogParser {
     private let interner: Interner
     private let request, login, rateLimited, passwordChange, twoFactor, passwordReset,
-        sessionExpired, device, revoke, banner: PCREMatcher
+        sessionExpired, device, revoke, banner, fromTail, loginStart: PCREMatcher
     public let stream: Int32
     private var fileIndex: Int32 = 0
     private var lineNumber: Int32 = 0
     public private(set) var stats: InputStats
     private enum Previous { case none, request, other }
     private var previous = Previous.none
-    /// Per interned id: 0 unknown, 1 a valid IP address, 2 not one.
+    /// Per interned id: 0 unknown, 1 a public IP address, 2 not an address, 3 a private address.
     private var ipValidity: [UInt8] = []
     private var scratch: [UInt8] = []
+    /// Request lines per private address in the current file (to notice a proxy hiding clients).
+    private var internalRequests: [Int32: Int] = [:]
     private let idQuestion: Int32, idNone: Int32
 
     public init(interner: Interner, patterns: OdooPatterns, stream: Int32) {
@@ -53,6 +59,8 @@ public final class OdooLogParser {
         device = patterns.device.matcher()
         revoke = patterns.revoke.matcher()
         banner = patterns.banner.matcher()
+        fromTail = patterns.fromTail.matcher()
+        loginStart = patterns.loginStart.matcher()
         stats = InputStats(path: "", format: "odoo")
         idQuestion = interner.intern("?")
         idNone = interner.intern("None")
@@ -65,10 +73,17 @@ public final class OdooLogParser {
         lineNumber = 0
         previous = .none
         stats = InputStats(path: path, format: "odoo")
+        internalRequests = [:]
         return done
     }
 
-    public func finish() -> InputStats { stats }
+    public func finish() -> InputStats {
+        if let top = internalRequests.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
+            stats.topInternalIP = interner.string(top.key)
+            stats.topInternalRequests = top.value
+        }
+        return stats
+    }
 
     /// Parses the lines of `chunk` (whole lines) from byte `offset` on, appending events, until the
     /// chunk ends or `limit` events are buffered. Returns the offset to continue from.
@@ -118,7 +133,102 @@ public final class OdooLogParser {
     @inline(__always)
     private func digit(_ b: UInt8) -> Int? { b >= 48 && b <= 57 ? Int(b - 48) : nil }
 
+    // MARK: log injection through login names
+
+    /// Odoo logs the login a client typed verbatim (`Login failed for db:%s login:%s from %s`), so a
+    /// login holding newlines writes whole forged records into the log. Such records sit right
+    /// after the login line, in the same write, and the message's real end — ` from <ip>` — lands
+    /// on the last physical line. So the records that follow a login line are held back until a
+    /// line without a header shows whether they were part of it: a bare ` from <ip>` tail means they
+    /// were forged, and they are dropped (counted as unparsed, with a warning); anything else
+    /// releases them.
+    private struct Quarantine {
+        var held: [Event]
+        /// Header lines parsed into `held` since the last login line.
+        var lines: Int
+        /// The login line itself did not match in full: its message goes on past the line.
+        var incomplete: Bool
+        let startLine: Int32
+        /// Header lines in the block (they were counted as records).
+        var records = 1
+    }
+
+    /// How many header lines are held after a login line that matched in full. A forged block
+    /// behind a complete-looking login line longer than this gets through, but its bare tail is
+    /// still noticed and reported.
+    static let quarantineLines = 8
+    /// After a login line whose message visibly goes on (no ` from <ip>`), hold until its tail.
+    static let incompleteQuarantineLines = 256
+    private var quarantine: Quarantine?
+    /// Set by `authMessage` when a record carries a client-typed login: nil, or whether it was incomplete.
+    private var guardTrigger: Bool?
+
     private func parseLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+        if var q = quarantine {
+            quarantine = nil
+            let isHeader = OdooLogParser.headerTime(line) != nil
+            if !isHeader {
+                if !line.isEmpty, fromTail.match(line) { return reject(q) }
+                release(q, into: &events)
+                return parseRecord(line, into: &events)
+            }
+            if q.incomplete, fromTail.match(line) { return reject(q) }
+            guardTrigger = nil
+            parseRecord(line, into: &q.held)
+            q.lines += 1
+            q.records += 1
+            if guardTrigger == true, !q.incomplete {
+                q.incomplete = true
+                q.lines = 0
+            }
+            let limit = q.incomplete ? Self.incompleteQuarantineLines : Self.quarantineLines
+            if q.lines >= limit { release(q, into: &events) } else { quarantine = q }
+            return
+        }
+        if previous != .none, !line.isEmpty, OdooLogParser.headerTime(line) == nil, fromTail.match(line) {
+            // A bare ` from <ip>` tail with no login line held: a forged block longer than the window.
+            stats.injections += 1
+            return unparsed(line, "possible log injection: the end of a login message with line breaks; "
+                + "records before it may be forged")
+        }
+        let before = events.count
+        guardTrigger = nil
+        parseRecord(line, into: &events)
+        if let incomplete = guardTrigger {
+            quarantine = Quarantine(held: Array(events[before...]), lines: 0, incomplete: incomplete, startLine: lineNumber)
+            events.removeSubrange(before...)
+        }
+    }
+
+    private func release(_ q: Quarantine, into events: inout [Event]) {
+        events.append(contentsOf: q.held)
+    }
+
+    /// Drops a forged block: every line from the login line to this one becomes unparsed.
+    private func reject(_ q: Quarantine) {
+        let count = Int(lineNumber - q.startLine) + 1
+        stats.records -= q.records
+        stats.requests -= q.held.filter { $0.kind == .request }.count
+        stats.authEvents -= q.held.filter { $0.kind != .request && $0.kind != .banner }.count
+        stats.unparsed += count
+        stats.injections += 1
+        previous = .none
+        if stats.unparsedSamples.count < InputStats.sampleLimit {
+            stats.unparsedSamples.append(UnparsedLine(
+                line: Int(q.startLine), text: "\(count) lines",
+                reason: "possible log injection: a login name holding line breaks wrote \(q.held.count) forged record(s); all ignored"))
+        }
+    }
+
+    /// Releases records still held at the end of a file.
+    public func flush(into events: inout [Event]) {
+        if let q = quarantine {
+            quarantine = nil
+            release(q, into: &events)
+        }
+    }
+
+    private func parseRecord(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         guard let time = OdooLogParser.headerTime(line) else {
             continuation(line)
             return
@@ -173,6 +283,7 @@ public final class OdooLogParser {
                 e.status = Int16(status[0] - 48) * 100 + Int16(status[1] - 48) * 10 + Int16(status[2] - 48)
             }
             stats.requests += 1
+            if e.ip != Event.none, ipValidity[Int(e.ip)] == 3 { internalRequests[e.ip, default: 0] += 1 }
             events.append(e)
             return
         }
@@ -188,6 +299,9 @@ public final class OdooLogParser {
                 e.login = interner.intern(unquoted(passwordReset.bytes(1)!))
                 e.ip = validIP(passwordReset.bytes(3)!)
                 append(e, into: &events)
+                guardTrigger = false
+            } else if loginStart.match(message) {
+                guardTrigger = true
             }
         } else if equal(logger, "odoo.http") {
             if sessionExpired.match(message) {
@@ -220,6 +334,9 @@ public final class OdooLogParser {
             e.login = interner.intern(login.bytes(3)!)
             e.ip = validIP(login.bytes(4)!)  // `n/a` for RPC logins
             append(e, into: &events)
+            guardTrigger = false
+        } else if loginStart.match(message) {
+            guardTrigger = true
         } else if rateLimited.match(message) {
             var e = Event(time: time, kind: .loginRateLimited, stream: stream, pid: pid, origin: origin)
             e.ip = validIP(rateLimited.bytes(1)!)
@@ -332,8 +449,11 @@ public final class OdooLogParser {
         let id = interner.intern(token)
         let i = Int(id)
         if i >= ipValidity.count { ipValidity.append(contentsOf: repeatElement(0, count: i + 1 - ipValidity.count + 64)) }
-        if ipValidity[i] == 0 { ipValidity[i] = IPAddress(interner.string(id)) != nil ? 1 : 2 }
-        return ipValidity[i] == 1 ? id : Event.none
+        if ipValidity[i] == 0 {
+            let address = IPAddress(interner.string(id))
+            ipValidity[i] = address == nil ? 2 : (address!.isInternal ? 3 : 1)
+        }
+        return ipValidity[i] == 2 ? Event.none : id
     }
 
     @inline(__always)

@@ -67,13 +67,9 @@ public final class Analyzer {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
         }
         phase("geoip")
-        let inputs = source.stats
+        var inputs = source.stats
         var warnings: [String] = []
-        let records = inputs.reduce(0) { $0 + $1.records }
-        if records > 0, inputs.allSatisfy({ $0.requests == 0 && $0.authEvents == 0 }) {
-            warnings.append("nothing to analyse: the logs hold no request or login lines (log_level too high? "
-                + "Odoo's `log_level = warn` removes them; use `info`)")
-        }
+        warnings += Self.warnings(for: &inputs)
         let geoip = locator.databases.map { (path: $0.path, type: $0.databaseType, buildEpoch: $0.buildEpoch) }
         let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")
         let rulesHash = StableHash.hex(rules.map(\.hash))
@@ -131,6 +127,38 @@ public final class Analyzer {
             try tx.finishRun(run, counters: Report.counters(result))
             return result
         }
+    }
+
+    /// What an administrator must know about the inputs (`odoo-facts.md` §1). A file with lines but
+    /// not one Odoo record is an input error naming the file and its first line.
+    static func warnings(for inputs: inout [InputStats]) -> [String] {
+        var warnings: [String] = []
+        for i in inputs.indices where inputs[i].error == nil {
+            let input = inputs[i]
+            if input.lines == 0 {
+                warnings.append("\(input.path) is empty")
+            } else if input.records == 0 {
+                let first = input.unparsedSamples.first.map { ": first line \"\($0.text)\"" } ?? ""
+                inputs[i].error = "not an Odoo server log (no line starts with an Odoo log header)\(first)"
+            }
+            if input.injections > 0 {
+                warnings.append("\(input.path): \(input.injections) possible log injection(s) through login names "
+                    + "(forged records ignored; see the unparsed lines)")
+            }
+            if input.requests >= 100, let ip = input.topInternalIP, input.topInternalRequests * 10 >= input.requests * 9 {
+                let share = input.topInternalRequests * 100 / input.requests
+                warnings.append("\(input.path): \(share)% of requests come from \(ip), a private address: a proxy hides the "
+                    + "clients. Set proxy_mode = True in odoo.conf (with X-Forwarded-For and X-Forwarded-Host set by the "
+                    + "proxy), or analyse the proxy's access log as well")
+            }
+        }
+        let records = inputs.reduce(0) { $0 + $1.records }
+        if records > 0, inputs.allSatisfy({ $0.requests == 0 }) {
+            warnings.append("nothing to analyse: the logs hold no request lines (log_level too high? Odoo's "
+                + "`log_level = warn` removes request and login lines; use `info`. Under gunicorn/uwsgi there are "
+                + "no werkzeug lines at all)")
+        }
+        return warnings
     }
 
     /// Groups findings into one recommendation per (action, db, target).

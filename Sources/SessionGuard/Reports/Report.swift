@@ -160,6 +160,19 @@ public enum Report {
         for w in r.warnings { out.append("Warning: \(w)") }
         out.append("Store: \(storePath)")
         if let reportPath { out.append("Report: \(reportPath)") }
-        return out.joined(separator: "\n")
+        return out.map(terminalSafe).joined(separator: "\n")
+    }
+
+    /// Log text is attacker-controlled: control characters (escape sequences can rewrite an
+    /// analyst's terminal) and bidirectional overrides become visible placeholders.
+    public static func terminalSafe(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let control = v < 0x20 || (0x7F...0x9F).contains(v)
+            let bidi = (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F
+            out.append(control || bidi ? "\u{FFFD}" : scalar)
+        }
+        return String(out)
     }
 }
