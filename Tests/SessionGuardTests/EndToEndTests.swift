@@ -158,3 +158,22 @@ struct EndToEndTests {
         #expect((inputs?.first?["records"] as? Int ?? 0) > 1000)
     }
 }
+
+extension EndToEndTests {
+    @Test("report.json is readable by its owner only; a report that cannot be written leaves the store unchanged")
+    func privateReportAndAtomicRun() throws {
+        let dir = temporaryDirectory()
+        let ok = try analyze(dir, report: "r")
+        #expect(ok.status == 0)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("r/report.json").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+
+        let blocked = temporaryDirectory()
+        try "not a directory".write(to: blocked.appendingPathComponent("r"), atomically: true, encoding: .utf8)
+        let failed = try analyze(blocked, report: "r")
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("store is unchanged"))
+        let store = try SQLiteStore(path: blocked.appendingPathComponent("store.sqlite").path)
+        #expect(try store.read(now: 0) { try $0.count("runs") + $0.count("sessions") } == 0)
+    }
+}

@@ -81,3 +81,42 @@ struct InputTests {
         #expect(Duration.parseSeconds("soon") == nil)
     }
 }
+
+extension InputTests {
+    func gz(_ script: String) throws -> String {
+        let path = temporaryDirectory().appendingPathComponent("x.log.gz").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", script.replacingOccurrences(of: "OUT", with: path)]
+        try p.run()
+        p.waitUntilExit()
+        return path
+    }
+
+    @Test("a damaged .gz yields every line before the damage, then the error")
+    func partialGzip() throws {
+        let path = try gz("seq 1 200000 | gzip | head -c 300000 > OUT")
+        let reader = try ChunkedReader(path: path)
+        var lines = 0
+        var failure: InputError?
+        do {
+            while let chunk = try reader.next() { lines += chunk.filter { $0 == 0x0A }.count }
+        } catch { failure = error }
+        #expect(failure != nil)
+        #expect(lines > 50_000)
+    }
+
+    @Test("zero padding after a complete gzip member is not an error; an empty .gz file is empty")
+    func paddedGzip() throws {
+        #expect(try lines(try gz("printf 'a\\nb\\n' | gzip > OUT && head -c 1024 /dev/zero >> OUT")) == ["a", "b", ""])
+        #expect(try lines(try gz(": > OUT")) == [""])
+    }
+
+    @Test("odd values in rules and configuration are refused, not crashed on")
+    func oddValues() {
+        #expect(CIDR("/") == nil)
+        #expect(CIDR("") == nil)
+        #expect(Duration.parseSeconds("999999999999999999d") == nil)
+        #expect(Duration.parseSeconds("99999999999999999999") == nil)
+    }
+}

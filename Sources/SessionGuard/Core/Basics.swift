@@ -113,11 +113,16 @@ public enum Duration {
         case "d": factor = 86_400
         case "w": factor = 604_800
         default:
-            return Int(t)
+            guard let n = Int(t), n >= 0, n <= maximum else { return nil }
+            return n
         }
         guard let n = Int(t.dropLast()), n >= 0 else { return nil }
-        return n * factor
+        let (seconds, overflow) = n.multipliedReportingOverflow(by: factor)
+        return overflow || seconds > maximum ? nil : seconds
     }
+
+    /// A hundred years: longer durations are typos, and would overflow in milliseconds.
+    public static let maximum = 100 * 366 * 86_400
 
     /// `1d 3h`-style rendering for summaries.
     public static func describe(seconds: Int) -> String {

@@ -13,6 +13,8 @@ public struct Configuration: Sendable {
     public var failOn: Severity?
     public var format: String?
     public var maxInactivitySeconds: Int?
+    /// A hash of the file's text, recorded with each run.
+    public var hash: String?
 
     public init() {}
 
@@ -32,6 +34,7 @@ public struct Configuration: Sendable {
         }
         var config = Configuration()
         config.path = path
+        config.hash = StableHash.hex([text])
         guard let root else { return config }
         guard case .mapping(let map) = root else { throw RuleLoader.located(path, root, "the configuration must be a mapping") }
         let dir = (path as NSString).deletingLastPathComponent

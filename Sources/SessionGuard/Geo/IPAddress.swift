@@ -82,8 +82,8 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
     public let prefix: Int
 
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", maxSplits: 1)
-        guard let address = IPAddress(String(parts[0])) else { return nil }
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let first = parts.first, let address = IPAddress(String(first)) else { return nil }
         let maxPrefix = address.isV4 ? 32 : 128
         if parts.count == 2 {
             guard let p = Int(parts[1]), (0...maxPrefix).contains(p) else { return nil }

@@ -172,10 +172,33 @@ final class GzipStream {
         input.deallocate()
     }
 
+    /// An error met after some bytes were inflated: those bytes are returned first, the error on
+    /// the next call, so a damaged archive still yields everything before the damage.
+    private var pending: Failure?
+
     func read(into out: UnsafeMutablePointer<UInt8>, capacity: Int) throws(Failure) -> Int {
+        if let pending {
+            self.pending = nil
+            ended = true
+            throw pending
+        }
         if ended { return 0 }
         stream.next_out = out
         stream.avail_out = uInt(capacity)
+        do {
+            try inflateSome()
+        } catch {
+            let produced = capacity - Int(stream.avail_out)
+            if produced == 0 {
+                ended = true
+                throw error
+            }
+            pending = error
+        }
+        return capacity - Int(stream.avail_out)
+    }
+
+    private func inflateSome() throws(Failure) {
         while stream.avail_out > 0 {
             if stream.avail_in == 0 && !inputEOF {
                 let n = Glibc.read(fd, input, 1 << 20)
@@ -188,25 +211,38 @@ final class GzipStream {
                     stream.avail_in = uInt(n)
                 }
             }
-            if stream.avail_in == 0 && inputEOF {
-                if !memberDone && stream.total_in > 0 {
-                    throw Failure(reason: "compressed data ends early (truncated .gz file?)")
+            if memberDone {
+                // Zero padding after a complete member (tape and some rotation tools) is not data.
+                while stream.avail_in > 0 && stream.next_in.pointee == 0 {
+                    stream.next_in += 1
+                    stream.avail_in -= 1
                 }
-                ended = true
-                break
-            }
-            if memberDone {  // another gzip member follows
-                inflateReset(&stream)
+                if stream.avail_in == 0 {
+                    if inputEOF { ended = true; return }
+                    continue
+                }
+                inflateReset(&stream)  // another gzip member follows
                 memberDone = false
             }
+            if stream.avail_in == 0 && inputEOF {
+                if stream.total_in > 0 || sawInput {
+                    throw Failure(reason: "compressed data ends early (truncated .gz file?)")
+                }
+                ended = true  // an empty file
+                return
+            }
+            sawInput = true
             let rc = inflate(&stream, Z_NO_FLUSH)
             if rc == Z_STREAM_END {
                 memberDone = true
             } else if rc != Z_OK && rc != Z_BUF_ERROR {
                 let msg = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
-                throw Failure(reason: "not a valid gzip file: \(msg)")
+                throw Failure(reason: members > 0 || memberDone ? "damaged gzip data: \(msg)" : "not a valid gzip file: \(msg)")
             }
+            if rc == Z_STREAM_END { members += 1 }
         }
-        return capacity - Int(stream.avail_out)
     }
+
+    private var sawInput = false
+    private var members = 0
 }

@@ -6,6 +6,8 @@ public struct AnalyzeOptions: Sendable {
     public var now: Millis
     public var sessionizer = Sessionizer.Options()
     public var host = ProcessInfo.processInfo.hostName
+    /// A hash of the configuration file the run used, recorded in `runs`.
+    public var configHash: String?
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -48,7 +50,9 @@ public final class Analyzer {
         self.store = store
     }
 
-    public func run(_ options: AnalyzeOptions) throws -> AnalysisResult {
+    /// Runs the pipeline. `beforeCommit` sees the result inside the store transaction (the CLI
+    /// writes the report there): if it throws, the store is left as it was.
+    public func run(_ options: AnalyzeOptions, beforeCommit: (AnalysisResult) throws -> Void = { _ in }) throws -> AnalysisResult {
         let started = Date()
         // Ingest: parse and sessionize every input in time order.
         let interner = Interner()
@@ -75,7 +79,8 @@ public final class Analyzer {
         let rulesHash = StableHash.hex(rules.map(\.hash))
 
         return try store.transaction(now: options.now) { tx in
-            let run = try tx.beginRun(kind: "analyze", host: options.host, rulesHash: rulesHash, geoip: geoipBuild)
+            let run = try tx.beginRun(kind: "analyze", host: options.host, configHash: options.configHash,
+                                      rulesHash: rulesHash, geoip: geoipBuild)
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
             // Judge the sessions as the store now knows them (merged with earlier runs).
@@ -125,6 +130,7 @@ public final class Analyzer {
                 seconds: Date().timeIntervalSince(started))
             result.phases = phases
             try tx.finishRun(run, counters: Report.counters(result))
+            try beforeCommit(result)
             return result
         }
     }

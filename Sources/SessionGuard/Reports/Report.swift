@@ -123,10 +123,11 @@ public enum Report {
         let bytes = r.inputs.reduce(0) { $0 + $1.bytes }
         out.append("Inputs")
         for i in r.inputs {
-            if let error = i.error {
+            if let error = i.error, i.lines == 0 {
                 out.append("  \(i.path): NOT READ — \(error)")
                 continue
             }
+            if let error = i.error { out.append("  \(i.path): PARTLY READ — \(error)") }
             let range = i.firstTime.map { "\(UTC.iso($0)) – \(UTC.iso(i.lastTime ?? $0))" } ?? "no records"
             let version = i.odooVersion.map { ", Odoo \($0)" } ?? ""
             out.append("  \(i.path) (\(i.format)\(version)): \(i.lines) lines, \(i.records) records, \(i.unparsed) unparsed; \(range)")

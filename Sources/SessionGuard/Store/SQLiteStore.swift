@@ -35,6 +35,8 @@ public final class SQLiteStore {
         // same mode. Session identifiers, logins and IPs are personal data.
         let fd = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
+        var st = stat()
+        if fstat(fd, &st) == 0, st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }  // an existing store others could read
         close(fd)
         do {
             var config = GRDB.Configuration()
@@ -75,12 +77,12 @@ public struct StoreTransaction: DetectionContext {
 
     // MARK: runs
 
-    public func beginRun(kind: String, host: String, rulesHash: String?, geoip: String?) throws -> Int64 {
+    public func beginRun(kind: String, host: String, configHash: String? = nil, rulesHash: String?, geoip: String?) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO runs (kind, started_at, host, version, now, rules_hash, geoip, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'running')
+            INSERT INTO runs (kind, started_at, host, version, now, config_hash, rules_hash, geoip, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
             """, arguments: [kind, UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), host,
-                             SessionGuardVersion.current, UTC.iso(now), rulesHash, geoip])
+                             SessionGuardVersion.current, UTC.iso(now), configHash, rulesHash, geoip])
         return db.lastInsertedRowID
     }
 

@@ -90,22 +90,32 @@ struct Analyze: ParsableCommand {
         for path in logs where !inputs.contains(path) { inputs.append(path) }  // a file named twice is read once
         var options = AnalyzeOptions(inputs: inputs, now: nowMillis)
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
-        let result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options)
+        options.configHash = configuration.hash
 
-        let document = Report.document(result, generatedAt: Millis(Date().timeIntervalSince1970 * 1000))
-        var reportPath: String?
-        if let dir = report ?? configuration.report {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            let path = (dir as NSString).appendingPathComponent("report.json")
-            try Data((document.serialized(pretty: true) + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            reportPath = path
+        // The report is written before the store commits: if it cannot be written, nothing changes.
+        var document = JSON.null
+        let reportPath = (report ?? configuration.report).map { ($0 as NSString).appendingPathComponent("report.json") }
+        let result: AnalysisResult
+        do {
+            result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options) { result in
+                document = Report.document(result, generatedAt: Millis(Date().timeIntervalSince1970 * 1000))
+                if let reportPath {
+                    try FileManager.default.createDirectory(
+                        atPath: (reportPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    try PrivateFile.write(Data((document.serialized(pretty: true) + "\n").utf8), to: reportPath)
+                }
+            }
+        } catch {
+            throw CLIError(message: "run failed, the store is unchanged: \(error)", code: 2)
         }
         if json {
             print(document.serialized(pretty: true))
         } else if !quiet {
             print(Report.summary(result, storePath: sessionStore.path, reportPath: reportPath))
         }
-        for input in result.unreadableInputs { Terminal.error("\(input.path): \(input.error ?? "unreadable")") }
+        for input in result.unreadableInputs {
+            Terminal.error(Report.terminalSafe("\(input.path): \(input.error ?? "unreadable")"))
+        }
         if !result.unreadableInputs.isEmpty { throw ExitCode(3) }
         if let threshold = failOnSeverity, result.recommendations.contains(where: { $0.severity >= threshold && $0.status == "open" }) {
             throw ExitCode(1)
