@@ -257,8 +257,8 @@ extension SessionizerTests {
 
     @Test("version banners: 18.0, saas~18.2 and 17.0+e")
     func versions() {
-        #expect(Sessionizer.majorVersion("18.0") == 18)
-        #expect(Sessionizer.majorVersion("saas~18.2") == 18)
-        #expect(Sessionizer.majorVersion("17.0+e") == 17)
+        #expect(OdooLogParser.majorVersion("18.0") == 18)
+        #expect(OdooLogParser.majorVersion("saas~18.2") == 18)
+        #expect(OdooLogParser.majorVersion("17.0+e") == 17)
     }
 }

@@ -52,8 +52,9 @@ public struct Event: Sendable {
     /// Requests: what the target is, as far as sessions care.
     public var target: RequestTarget = .other
     public var login: Int32 = none
+    /// The user id; for the banner, Odoo's major version.
     public var uid: Int32 = none
-    /// Device lines: the session identifier (sid[:42]); revoke lines: the identifiers, comma-separated.
+    /// Device and revoke lines: the session identifier (sid[:42]); the banner: the version text.
     public var identifier: Int32 = none
     /// Newer device lines: the user agent.
     public var userAgent: Int32 = none

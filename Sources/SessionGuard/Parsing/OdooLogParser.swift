@@ -311,9 +311,11 @@ public final class OdooLogParser {
             }
         } else if equal(logger, "odoo") || equal(logger, "openerp") {
             if banner.match(message) {
-                stats.odooVersion = banner.string(1)
+                let version = banner.string(1)!
+                stats.odooVersion = version
                 var e = Event(time: time, kind: .banner, stream: stream, pid: pid, origin: origin)
                 e.identifier = interner.intern(banner.bytes(1)!)
+                e.uid = Int32(OdooLogParser.majorVersion(version))
                 events.append(e)
             }
         }
@@ -375,12 +377,24 @@ public final class OdooLogParser {
             }
             append(e, into: &events)
         } else if revoke.match(message) {
-            var e = Event(time: time, kind: .devicesRevoked, stream: stream, pid: pid, origin: origin)
-            e.db = db
-            e.uid = Int32(revoke.string(1)!) ?? Event.none
-            e.identifier = interner.intern(revoke.bytes(2)!)
-            append(e, into: &events)
+            // One event per identifier, so that consumers never need the interner's strings.
+            let uid = Int32(revoke.string(1)!) ?? Event.none
+            for raw in revoke.string(2)!.split(separator: ",") {
+                let identifier = raw.trimmingCharacters(in: .whitespaces)
+                guard !identifier.isEmpty else { continue }
+                var e = Event(time: time, kind: .devicesRevoked, stream: stream, pid: pid, origin: origin)
+                e.db = db
+                e.uid = uid
+                e.identifier = interner.intern(identifier)
+                append(e, into: &events)
+            }
         }
+    }
+
+    /// `18.0`, `saas~18.2`, `17.0+e` → 18, 18, 17.
+    public static func majorVersion(_ text: String) -> Int {
+        let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
+        return Int(digits) ?? 0
     }
 
     /// `'alice@example.com'` → `alice@example.com` (Odoo formats some logins with `%r`).
@@ -425,22 +439,22 @@ public final class OdooLogParser {
     /// `YYYY-MM-DD HH:MM:SS,mmm ` → epoch milliseconds (UTC), or nil when the line has no header.
     @inline(__always)
     static func headerTime(_ l: UnsafeBufferPointer<UInt8>) -> Millis? {
-        guard l.count > 24, l[4] == 0x2D, l[7] == 0x2D, l[10] == 0x20, l[13] == 0x3A, l[16] == 0x3A,
-              l[19] == 0x2C, l[23] == 0x20 else { return nil }
-        func num(_ from: Int, _ count: Int) -> Int? {
-            var x = 0
-            for k in from..<(from + count) {
-                let c = l[k]
-                guard c >= 48 && c <= 57 else { return nil }
-                x = x * 10 + Int(c - 48)
-            }
-            return x
-        }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2),
-              let mi = num(14, 2), let s = num(17, 2), let ms = num(20, 3),
-              mo >= 1, mo <= 12, d >= 1, d <= 31, h < 24, mi < 60, s < 61 else { return nil }
-        let days = UTC.days(year: y, month: mo, day: d)
-        return (Millis(days) * 86_400 + Millis(h * 3600 + mi * 60 + s)) * 1000 + Millis(ms)
+        guard l.count > 24, let p = l.baseAddress, p[4] == 0x2D, p[7] == 0x2D, p[10] == 0x20, p[13] == 0x3A,
+              p[16] == 0x3A, p[19] == 0x2C, p[23] == 0x20 else { return nil }
+        // Every other position is a digit: subtracting '0' with wrap-around leaves 0...9.
+        let y0 = p[0] &- 48, y1 = p[1] &- 48, y2 = p[2] &- 48, y3 = p[3] &- 48
+        let mo0 = p[5] &- 48, mo1 = p[6] &- 48, d0 = p[8] &- 48, d1 = p[9] &- 48
+        let h0 = p[11] &- 48, h1 = p[12] &- 48, mi0 = p[14] &- 48, mi1 = p[15] &- 48
+        let s0 = p[17] &- 48, s1 = p[18] &- 48, ms0 = p[20] &- 48, ms1 = p[21] &- 48, ms2 = p[22] &- 48
+        guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, mo0 <= 9, mo1 <= 9, d0 <= 9, d1 <= 9, h0 <= 9, h1 <= 9,
+              mi0 <= 9, mi1 <= 9, s0 <= 9, s1 <= 9, ms0 <= 9, ms1 <= 9, ms2 <= 9 else { return nil }
+        let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+        let month = Int(mo0) * 10 + Int(mo1), day = Int(d0) * 10 + Int(d1)
+        let hour = Int(h0) * 10 + Int(h1), minute = Int(mi0) * 10 + Int(mi1), second = Int(s0) * 10 + Int(s1)
+        guard month >= 1, month <= 12, day >= 1, day <= 31, hour < 24, minute < 60, second < 61 else { return nil }
+        let days = UTC.days(year: year, month: month, day: day)
+        let ms = Int(ms0) * 100 + Int(ms1) * 10 + Int(ms2)
+        return (Millis(days) * 86_400 + Millis(hour * 3600 + minute * 60 + second)) * 1000 + Millis(ms)
     }
 
     /// Interns the IP slot and returns its id only if it is a real address (redacted logs hold `IP`).

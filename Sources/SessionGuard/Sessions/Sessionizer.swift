@@ -14,6 +14,9 @@ import Foundation
 /// side has been silent there for `ambiguityWindow` — Odoo re-logs a device at least hourly while
 /// it is active, so a silent side is gone. Logs without device lines (Odoo ≤17) fall back to
 /// sessions keyed by (db, login, IP) opened by login lines.
+///
+/// While consuming, the sessionizer works on interned ids only and never touches the interner, so
+/// the parser may keep interning on another thread; strings are resolved in `finish`.
 public final class Sessionizer {
     public struct Options: Sendable {
         /// Odoo's `sessions.max_inactivity_seconds` (default 7 days).
@@ -109,7 +112,10 @@ public final class Sessionizer {
     public private(set) var counters = Counters()
     private(set) var sessions: [Working] = []
     private var byIdentifier: [Int64: Int] = [:]
-    private var byFallback: [String: Int] = [:]
+    struct FallbackKey: Hashable {
+        let db: Int32, login: Int32, ip: Int32
+    }
+    private var byFallback: [FallbackKey: Int] = [:]
     private var pids: [Int64: PIDState] = [:]
     private var owners: [Int64: IPOwner] = [:]
     private var uidLogins: [Int64: Int32] = [:]
@@ -144,17 +150,13 @@ public final class Sessionizer {
             }
             authEvents.append(e)
         case .devicesRevoked:
-            let list = interner.string(e.identifier)
-            for raw in list.split(separator: ",") {
-                let id = interner.intern(raw.trimmingCharacters(in: .whitespaces))
-                if let s = byIdentifier[Self.key(e.db, id)] {
-                    sessions[s].revoked = true
-                    release(s)
-                }
+            if let s = byIdentifier[Self.key(e.db, e.identifier)] {
+                sessions[s].revoked = true
+                release(s)
             }
             authEvents.append(e)
         case .banner:
-            streamVersion[e.stream] = Self.majorVersion(interner.string(e.identifier))
+            streamVersion[e.stream] = Int(e.uid)
             if streamVersion[e.stream]! >= 18 { confirmModern(e.stream) } else {
                 // A ≤17 banner settles it: sessions opened from login lines are the real thing.
                 for w in sessions where w.provisional && w.stream == e.stream { w.provisional = false }
@@ -288,11 +290,6 @@ public final class Sessionizer {
         }
     }
 
-    /// `18.0`, `saas~18.2`, `17.0+e` → 18, 18, 17.
-    static func majorVersion(_ text: String) -> Int {
-        let digits = text.drop { !$0.isNumber }.prefix { $0.isNumber }
-        return Int(digits) ?? 0
-    }
 
     /// Odoo ≤17 (or a log that has shown no device line yet and no ≥18 banner).
     private func legacy(_ stream: Int32) -> Bool {
@@ -301,9 +298,8 @@ public final class Sessionizer {
     }
 
     private func fallbackSession(login: Int32, ip: Int32, _ e: Event) -> Int {
-        let base = "\(interner.string(login))@\(ip == Event.none ? "-" : interner.string(ip))"
-        let dbName = interner.string(e.db)
-        if let s = byFallback["\(dbName)\u{1}\(base)"], !sessions[s].ended,
+        let key = FallbackKey(db: e.db, login: login, ip: ip)
+        if let s = byFallback[key], !sessions[s].ended,
            e.time - sessions[s].last <= options.maxInactivity {
             return s
         }
@@ -313,7 +309,7 @@ public final class Sessionizer {
         w.stream = e.stream
         w.provisional = streamVersion[e.stream] == nil
         sessions.append(w)
-        byFallback["\(dbName)\u{1}\(base)"] = s
+        byFallback[key] = s
         if ip != Event.none { bind(s, ip: ip, time: e.time, origin: e.origin) }
         return s
     }
