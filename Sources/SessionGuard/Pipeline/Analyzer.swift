@@ -64,7 +64,7 @@ public final class Analyzer {
             phases.append((name, Date().timeIntervalSince(mark)))
             mark = Date()
         }
-        while let event = source.next() { sessionizer.consume(event) }
+        EventPipe(source: source).consume { sessionizer.consume($0) }
         var (sessions, authEvents) = sessionizer.finish(paths: options.inputs)
         phase("read")
         for i in sessions.indices {
