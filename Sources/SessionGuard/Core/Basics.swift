@@ -56,7 +56,11 @@ public enum UTC {
     /// Parses `2025-03-14T09:26:53Z`, `2025-03-14 09:26:53`, `2025-03-14T09:26:53+02:00` or `2025-03-14`
     /// (midnight UTC). Returns nil for anything else.
     public static func parse(_ text: String) -> Millis? {
-        let b = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Millis? {
         func num(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var v = 0

@@ -90,6 +90,7 @@ public final class Analyzer {
                 return (db: String(parts[0]), login: String(parts[1]))
             }
             try tx.refreshBaselines(users: users)
+            try tx.preloadHistories()
             phase("store")
 
             // Detect.

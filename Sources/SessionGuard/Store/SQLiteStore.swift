@@ -134,6 +134,8 @@ public struct StoreTransaction: DetectionContext {
                 accuracy_radius_km = COALESCE(excluded.accuracy_radius_km, accuracy_radius_km),
                 asn = COALESCE(excluded.asn, asn), as_organization = COALESCE(excluded.as_organization, as_organization)
             """)
+        let userStatement = try db.cachedStatement(
+            sql: "INSERT INTO users (db, uid, login) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET login = excluded.login")
         var ids: [Int64] = []
         ids.reserveCapacity(sessions.count)
         for s in sessions {
@@ -154,8 +156,7 @@ public struct StoreTransaction: DetectionContext {
                 ])
             }
             if let uid = s.uid, let login = s.login {
-                try db.execute(sql: "INSERT INTO users (db, uid, login) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET login = excluded.login",
-                               arguments: [s.db, uid, login])
+                try userStatement.execute(arguments: [s.db, uid, login])
             }
         }
         // Sessions whose login the log did not show inherit it from what other sessions taught us.
@@ -224,6 +225,19 @@ public struct StoreTransaction: DetectionContext {
                     userAgent: r[12], firstEvidence: Self.evidence(r[14]),
                     lastEvidence: Self.evidence(r[15]), source: r[13])
         }
+    }
+
+    /// Loads the history of every user `refreshBaselines` touched in two queries, instead of two
+    /// per user when the detectors ask.
+    public func preloadHistories() throws {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT \(Self.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+            FROM sessions s JOIN touched_users t ON s.db = t.db AND s.login = t.login
+            ORDER BY s.db, s.login, s.first_activity, s.session_key
+            """)
+        var grouped: [String: [Session]] = [:]
+        for session in try decode(rows) { grouped["\(session.db)\u{1}\(session.user)", default: []].append(session) }
+        for (key, sessions) in grouped { cache.histories[key] = sessions }
     }
 
     /// A user's sessions, loaded once per transaction and then filtered in memory: detectors ask
