@@ -184,87 +184,129 @@ struct LogInjectionTests {
     static let bob = "hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP"
     static let forgedRevoke = "2025-03-14 09:26:59,000 4213 INFO prod odoo.addons.base.models.res_device: User 8 revokes devices (\(bob)) "
     static let request = #"2025-03-14 09:27:00,000 4214 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:27:00] "GET /web HTTP/1.1" 200 - 1 0.001 0.002"#
+    static let loginLine = "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: "
 
-    func kinds(_ lines: [String]) -> ([EventKind], InputStats) {
-        let (events, stats, _) = parse(lines.joined(separator: "\n") + "\n")
-        return (events.map(\.kind), stats)
+    func run(_ lines: [String]) -> (events: [Event], stats: InputStats, interner: Interner) {
+        parse(lines.joined(separator: "\n") + "\n")
     }
 
-    @Test("a forged record between an incomplete login line and its ' from <ip>' tail is dropped")
-    func incomplete() {
-        let (k, stats) = kinds([
-            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
+    @Test("a forged record between an incomplete login line and its ' from <ip>' tail is dropped; the attempt is kept")
+    func incomplete() throws {
+        let (events, stats, i) = run([
+            Self.loginLine + "Login failed for db:prod login:zz",
             Self.forgedRevoke,
             "from 192.0.2.150 ",  // the login ended with a line break
             Self.request,
         ])
-        #expect(k == [.request])
+        #expect(events.map(\.kind) == [.loginFailed, .request])
+        let attempt = try #require(events.first)
+        #expect(i.string(attempt.ip) == "192.0.2.150")
+        #expect(i.string(attempt.login) == "zz⏎…")
         #expect(stats.injections == 1)
-        #expect(stats.unparsed == 3)
-        #expect(stats.records == 1)
-        #expect(stats.unparsedSamples.first?.line == 1)
+        #expect(stats.unparsed == 2)
+        #expect(stats.records == 2)
+        #expect(stats.authEvents == 1)
+        #expect(stats.unparsedSamples.first?.line == 2)
     }
 
     @Test("a forged record after a complete-looking login line is dropped when the bare tail follows")
-    func completeLooking() {
-        let (k, stats) = kinds([
-            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz from 1.2.3.4",
+    func completeLooking() throws {
+        let (events, stats, i) = run([
+            Self.loginLine + "Login failed for db:prod login:zz from 1.2.3.4",
             Self.forgedRevoke,
             "yy from 192.0.2.150 ",
             Self.request,
         ])
-        #expect(k == [.request])
+        #expect(events.map(\.kind) == [.loginFailed, .request])
+        #expect(i.string(events[0].ip) == "192.0.2.150")  // the address Odoo appended, not the typed one
         #expect(stats.injections == 1)
+    }
+
+    @Test("a forged record whose last line carries Odoo's tail is dropped")
+    func headerTail() {
+        let (events, stats, _) = run([
+            Self.loginLine + "Login failed for db:prod login:x from 198.51.100.66 ",
+            Self.forgedRevoke,
+            "2025-03-14 11:00:00,002 4215 INFO prod odoo.http: x from 198.51.100.66 ",
+            Self.request,
+        ])
+        #expect(events.map(\.kind) == [.loginFailed, .request])
+        #expect(stats.injections == 1)
+    }
+
+    @Test("a forged banner cannot change the Odoo version")
+    func forgedBanner() {
+        let (events, stats, _) = run([
+            Self.loginLine + "Login failed for db:prod login:x from 198.51.100.66 ",
+            "2025-03-14 11:00:00,002 4215 INFO ? odoo: Odoo version 18.0 from 198.51.100.66 ",
+            Self.request,
+        ])
+        #expect(!events.contains { $0.kind == .banner })
+        #expect(stats.odooVersion == nil)
     }
 
     @Test("a forged login line that ends the injection is dropped too")
     func forgedLogin() {
-        let (k, stats) = kinds([
-            "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
+        let (events, stats, _) = run([
+            Self.loginLine + "Login failed for db:prod login:zz",
             "2025-03-14 09:26:58,005 4213 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:admin from 192.0.2.150 ",
             Self.request,
         ])
-        #expect(k == [.request])
+        #expect(events.map(\.kind) == [.loginFailed, .request])
         #expect(stats.injections == 1)
+    }
+
+    @Test("lines without a header inside an incomplete login message do not release it; a file ending there drops it")
+    func incompleteToTheEnd() {
+        let (e1, s1, _) = run([
+            Self.loginLine + "Login failed for db:prod login:zz",
+            Self.forgedRevoke,
+            "something",
+            "more from 192.0.2.150 ",
+        ])
+        #expect(e1.map(\.kind) == [.loginFailed])
+        #expect(s1.injections == 1)
+        let (e2, s2, _) = run([Self.loginLine + "Login failed for db:prod login:zz", Self.forgedRevoke])
+        #expect(e2.map(\.kind) == [.loginFailed])
+        #expect(s2.injections == 1)
+        #expect(s2.unparsed == 1)
     }
 
     @Test("genuine records after a login line are released: by a traceback line, by distance, and at the end of the file")
     func genuine() {
-        let login = "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:admin from 192.0.2.150 "
+        let login = Self.loginLine + "Login failed for db:prod login:admin from 192.0.2.150 "
         let error = "2025-03-14 09:26:58,500 4215 ERROR prod odoo.http: Exception during request handling. "
-        let (k1, s1) = kinds([login, Self.request, error, "Traceback (most recent call last):", "ValueError: boom", Self.request])
-        #expect(k1 == [.loginFailed, .request, .request])
-        #expect(s1.injections == 0 && s1.unparsed == 0)
-        let (k2, _) = kinds([login] + Array(repeating: Self.request, count: 20))
-        #expect(k2 == [.loginFailed] + Array(repeating: .request, count: 20))
-        let (k3, _) = kinds([login, Self.request])
-        #expect(k3 == [.loginFailed, .request])
+        let (e1, s1, _) = run([login, Self.request, error, "Traceback (most recent call last):",
+                               "    raise ValueError('boom') from e", "ValueError: boom", Self.request])
+        #expect(e1.map(\.kind) == [.loginFailed, .request, .request])
+        #expect(s1.injections == 0 && s1.unparsed == 0 && s1.continuations == 3)
+        let (e2, _, _) = run([login] + Array(repeating: Self.request, count: 20))
+        #expect(e2.map(\.kind) == [.loginFailed] + Array(repeating: .request, count: 20))
+        let (e3, _, _) = run([login, Self.request])
+        #expect(e3.map(\.kind) == [.loginFailed, .request])
     }
-}
 
-extension LogInjectionTests {
-    @Test("an injection after a burst of genuine records drops only its own block")
+    @Test("an injection after genuine records drops only its own block")
     func onlyItsOwnBlock() {
-        let login = "2025-03-14 09:26:58,004 4213 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:bob from 203.0.113.7 "
-        let (k, stats) = kinds([login] + Array(repeating: Self.request, count: 15) + [
-            "2025-03-14 11:00:00,000 4215 INFO prod odoo.addons.base.models.res_users: Login failed for db:prod login:zz",
-            Self.forgedRevoke,
-            "from 198.51.100.66 ",
-        ])
-        #expect(k == [.loginSucceeded] + Array(repeating: .request, count: 15))
+        let (events, stats, _) = run([Self.loginLine + "Login successful for db:prod login:alice from 198.51.100.66 ",
+                                      Self.request, Self.request,
+                                      Self.loginLine + "Login failed for db:prod login:y",
+                                      " from 198.51.100.66 "])
+        #expect(events.map(\.kind) == [.loginSucceeded, .request, .request, .loginFailed])
         #expect(stats.injections == 1)
-        #expect(stats.unparsed == 3)
+        #expect(stats.unparsed == 1)
+        #expect(stats.records == 4)
     }
 
-    @Test("a bare tail with nothing held is still reported")
+    @Test("a bare tail with nothing held is still reported; a traceback's 'from e' is not a tail")
     func bareTail() {
-        let (_, stats) = kinds([Self.request, Self.forgedRevoke, "from 198.51.100.66 "])
+        let (_, stats, _) = run([Self.request, Self.forgedRevoke, "from 198.51.100.66 "])
         #expect(stats.injections == 1)
         #expect(stats.unparsedSamples.first?.reason.contains("injection") == true)
+        let (_, clean, _) = run([Self.forgedRevoke, "Traceback (most recent call last):", "    raise KeyError(k) from None"])
+        #expect(clean.injections == 0 && clean.unparsed == 0)
     }
-}
 
-extension LogInjectionTests {
     @Test("text from logs cannot drive the analyst's terminal")
     func terminalSafe() {
         #expect(Report.terminalSafe("alice\u{1b}]0;pwned\u{07}") == "alice\u{FFFD}]0;pwned\u{FFFD}")

@@ -262,3 +262,63 @@ extension SessionizerTests {
         #expect(OdooLogParser.majorVersion("17.0+e") == 17)
     }
 }
+
+
+extension SessionizerTests {
+    @Test("threaded mode: a password change is taken by the request from its own address")
+    func threadedPasswordChange() throws {
+        let log = #"""
+2025-03-14 09:00:00,000 1 INFO ? odoo: Odoo version 18.0 
+2025-03-14 09:00:01,000 1 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:alice from 203.0.113.7 
+2025-03-14 09:00:01,010 1 INFO prod odoo.addons.base.models.res_device: User 7 inserts device log (AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) 
+2025-03-14 09:00:01,020 1 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:00:01] "POST /web/login HTTP/1.1" 303 - 1 0.1 0.1
+2025-03-14 09:00:02,000 1 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:bob from 198.51.100.9 
+2025-03-14 09:00:02,010 1 INFO prod odoo.addons.base.models.res_device: User 8 inserts device log (BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB) 
+2025-03-14 09:00:02,020 1 INFO prod werkzeug: 198.51.100.9 - - [14/Mar/2025 09:00:02] "POST /web/login HTTP/1.1" 303 - 1 0.1 0.1
+2025-03-14 10:00:00,000 1 INFO prod odoo.addons.base.models.res_users: Password change for 'alice' (#7) by 'alice' (#7) from 203.0.113.7 
+2025-03-14 10:00:00,005 1 INFO prod werkzeug: 198.51.100.9 - - [14/Mar/2025 10:00:00] "POST /web/dataset/call_kw HTTP/1.1" 200 - 1 0.1 0.1
+2025-03-14 10:00:00,010 1 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 10:00:00] "POST /web/session/change_password HTTP/1.1" 200 - 1 0.1 0.1
+2025-03-14 10:30:00,000 1 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 10:30:00] "POST /web/dataset/call_kw HTTP/1.1" 200 - 1 0.1 0.1
+"""#
+        let (sessions, _) = sessionize(log)
+        #expect(sessions.first { $0.uid == 7 }?.invalidated == false)
+        #expect(sessions.first { $0.uid == 7 }?.requests == 3)
+    }
+
+    @Test("a password change on a shared address keeps the user's session there; a device line shows it alive")
+    func sharedAddressPasswordChange() throws {
+        let log = #"""
+2025-03-14 09:00:00,000 1 INFO ? odoo: Odoo version 18.0 
+2025-03-14 09:00:01,000 11 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:alice from 203.0.113.7 
+2025-03-14 09:00:01,010 11 INFO prod odoo.addons.base.models.res_device: User 7 inserts device log (AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) 
+2025-03-14 09:00:01,020 11 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:00:01] "POST /web/login HTTP/1.1" 303 - 1 0.1 0.1
+2025-03-14 09:00:02,000 12 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:carol from 203.0.113.7 
+2025-03-14 09:00:02,010 12 INFO prod odoo.addons.base.models.res_device: User 9 inserts device log (CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC) 
+2025-03-14 09:00:02,020 12 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:00:02] "POST /web/login HTTP/1.1" 303 - 1 0.1 0.1
+2025-03-14 09:10:00,000 13 INFO prod odoo.addons.base.models.res_users: Password change for 'alice' (#7) by 'alice' (#7) from 203.0.113.7 
+2025-03-14 09:10:00,010 13 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:10:00] "POST /web/session/change_password HTTP/1.1" 200 - 1 0.1 0.1
+2025-03-14 09:40:00,000 14 INFO prod odoo.addons.base.models.res_device: User 7 inserts device log (AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA) 
+2025-03-14 09:40:00,010 14 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:40:00] "POST /web/dataset/call_kw HTTP/1.1" 200 - 1 0.1 0.1
+"""#
+        let (sessions, _) = sessionize(log)
+        #expect(sessions.first { $0.uid == 7 }?.invalidated == false)
+        #expect(sessions.first { $0.uid == 9 }?.invalidated == false)
+    }
+
+    @Test("threaded mode: a device line naming another address does not take a pending login")
+    func threadedDeviceJoin() throws {
+        let log = #"""
+2025-03-14 09:00:00,000 1 INFO ? odoo: Odoo version 18.0 
+2025-03-14 09:00:01,000 1 INFO prod odoo.addons.base.models.res_users: Login successful for db:prod login:alice from 203.0.113.7 
+2025-03-14 09:00:01,005 1 INFO prod odoo.addons.base.models.res_device: User 8 inserts device log: BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB - 198.51.100.9 - Mozilla/5.0 
+2025-03-14 09:00:01,006 1 INFO prod werkzeug: 198.51.100.9 - - [14/Mar/2025 09:00:01] "POST /web/dataset/call_kw HTTP/1.1" 200 - 1 0.1 0.1
+2025-03-14 09:00:01,010 1 INFO prod odoo.addons.base.models.res_device: User 7 inserts device log: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA - 203.0.113.7 - Mozilla/5.0 
+2025-03-14 09:00:01,020 1 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:00:01] "POST /web/login HTTP/1.1" 303 - 1 0.1 0.1
+2025-03-14 09:30:00,000 1 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:30:00] "POST /web/dataset/call_kw HTTP/1.1" 200 - 1 0.1 0.1
+"""#
+        let (sessions, _) = sessionize(log)
+        #expect(sessions.first { $0.uid == 8 }?.login == nil)
+        #expect(sessions.first { $0.uid == 8 }?.ips.map(\.ip) == ["198.51.100.9"])
+        #expect(sessions.first { $0.uid == 7 }?.login == "alice")
+    }
+}

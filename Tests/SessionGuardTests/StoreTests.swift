@@ -62,6 +62,29 @@ struct StoreTests {
         #expect(loaded.first?.ips.first?.placement.location?.countryCode == "BE")
     }
 
+    @Test("a new place replaces the old one whole: never a country from one and a city from another")
+    func wholePlaces() throws {
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        var paris = GeoLocation()
+        paris.countryCode = "FR"
+        paris.region = "Île-de-France"
+        paris.city = "Paris"
+        var germany = GeoLocation()
+        germany.countryCode = "DE"
+        for place in [paris, germany] {
+            var s = session(requests: 5, last: "2025-03-14T10:00:00Z")
+            s.ips[0].placement = .located(place)
+            try store.transaction(now: 0) { tx in
+                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+                _ = try tx.upsert(sessions: [s], run: run)
+            }
+        }
+        let l = try store.read(now: 0) { try $0.sessions(ids: [1]) }.first?.ips.first?.placement.location
+        #expect(l?.countryCode == "DE")
+        #expect(l?.city == nil)
+        #expect(l?.region == nil)
+    }
+
     @Test("a failed transaction leaves the store as it was")
     func rollback() throws {
         let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)

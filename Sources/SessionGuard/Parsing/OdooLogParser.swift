@@ -16,9 +16,9 @@ public final class OdooPatterns: Sendable {
     let device = try! PCRERegex(
         #"^User (\d+) inserts device log(?: \(([A-Za-z0-9_-]{1,128})\)|: ([A-Za-z0-9_-]{1,128}) - (\S+) - (.*?)) *$"#)
     let revoke = try! PCRERegex(#"^User (\d+) revokes devices \(([^)]*)\) *$"#)
-    let banner = try! PCRERegex(#"^Odoo version (\S+)"#)
+    let banner = try! PCRERegex(#"^Odoo version (\S+) *$"#)
     /// Odoo appends ` from <ip>` to every message that carries a login typed by the client.
-    let fromTail = try! PCRERegex(#"(?:^| )from \S+ *$"#)
+    let fromTail = try! PCRERegex(#"(?:^| )from (\S+) *$"#)
     /// The start of such a message, when the whole message did not match (a newline in the login).
     let loginStart = try! PCRERegex(#"^(?:Login (?:successful|failed) for |Password reset attempt for )"#)
 
@@ -136,94 +136,153 @@ public final class OdooLogParser {
     // MARK: log injection through login names
 
     /// Odoo logs the login a client typed verbatim (`Login failed for db:%s login:%s from %s`), so a
-    /// login holding newlines writes whole forged records into the log. Such records sit right
-    /// after the login line, in the same write, and the message's real end — ` from <ip>` — lands
-    /// on the last physical line. So the records that follow a login line are held back until a
-    /// line without a header shows whether they were part of it: a bare ` from <ip>` tail means they
-    /// were forged, and they are dropped (counted as unparsed, with a warning); anything else
-    /// releases them.
+    /// login holding line breaks writes forged records into the log. They sit right after the
+    /// login line, in the same write, and the message's real end — ` from <ip>` — lands at the end
+    /// of the last physical line. So the records after a login line are held back until a line
+    /// shows whether they were part of it:
+    /// - a line ending in ` from <address>` that is not itself a complete login, password or reset
+    ///   message is the tail: everything between the login line and it is dropped (unparsed, with
+    ///   a warning), and the attempt is kept with the address from the tail;
+    /// - a line without a header that is not a tail (a traceback), or the end of the window,
+    ///   releases them.
+    /// A login line that visibly goes on (no ` from …`) holds everything until its tail, and a
+    /// file ending inside it is treated as forged too.
     private struct Quarantine {
         var held: [Event]
-        /// Header lines parsed into `held` since the last login line.
-        var lines: Int
-        /// The login line itself did not match in full: its message goes on past the line.
+        /// Header lines since the trigger (the window).
+        var lines = 0
+        /// The trigger's message goes on past its line.
         var incomplete: Bool
-        let startLine: Int32
-        /// Header lines in the block (they were counted as records).
-        var records = 1
+        /// Held events before this index are released even when the block is rejected: they came
+        /// before the login line that started the certainly-forged part.
+        var keep: Int
+        /// The attempt the trigger line records (its address is taken from the tail).
+        var attempt: Event?
+        /// The trigger's line and the record count after it.
+        var triggerLine: Int32
+        var recordsAfterTrigger: Int
+        var timesAfterTrigger: (Millis?, Millis?)
     }
 
-    /// How many header lines are held after a login line that matched in full. A forged block
-    /// behind a complete-looking login line longer than this gets through, but its bare tail is
-    /// still noticed and reported.
     static let quarantineLines = 8
-    /// After a login line whose message visibly goes on (no ` from <ip>`), hold until its tail.
     static let incompleteQuarantineLines = 256
     private var quarantine: Quarantine?
-    /// Set by `authMessage` when a record carries a client-typed login: nil, or whether it was incomplete.
-    private var guardTrigger: Bool?
+    /// Set by `authMessage` for a record carrying a client-typed login: whether it is incomplete,
+    /// and the attempt it records.
+    private var guardTrigger: (incomplete: Bool, attempt: Event)?
+    /// Set by `authMessage` when a message ending in ` from <ip>` matched one of Odoo's shapes in full.
+    private var matchedFromShape = false
+
+    /// The line ends like an Odoo login message: ` from <ip>` or ` from n/a`. Returns the address id.
+    private func tail(_ line: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard !line.isEmpty, fromTail.match(line), let token = fromTail.bytes(1) else { return nil }
+        if token.count == 3, token[0] == 0x6E, token[1] == 0x2F, token[2] == 0x61 { return Event.none }  // n/a
+        let id = validIP(token)
+        return id == Event.none ? nil : id
+    }
 
     private func parseLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         if var q = quarantine {
             quarantine = nil
             let isHeader = OdooLogParser.headerTime(line) != nil
+            if q.incomplete {
+                // Everything up to the tail is the login message: forged, whatever it looks like.
+                if let ip = tail(line) { return reject(q, tailIP: ip, into: &events) }
+                if isHeader { parseRecord(line, into: &q.held) }
+                q.lines += 1
+                if q.lines >= Self.incompleteQuarantineLines { return reject(q, tailIP: Event.none, into: &events) }
+                quarantine = q
+                return
+            }
             if !isHeader {
-                if !line.isEmpty, fromTail.match(line) { return reject(q) }
+                if let ip = tail(line) { return reject(q, tailIP: ip, into: &events) }
                 release(q, into: &events)
                 return parseRecord(line, into: &events)
             }
-            if q.incomplete, fromTail.match(line) { return reject(q) }
+            let heldBefore = q.held.count
             guardTrigger = nil
+            matchedFromShape = false
             parseRecord(line, into: &q.held)
+            if !matchedFromShape, let ip = tail(line) { return reject(q, tailIP: ip, into: &events) }
             q.lines += 1
-            q.records += 1
-            if guardTrigger == true, !q.incomplete {
-                q.incomplete = true
-                q.lines = 0
+            if let trigger = guardTrigger {
+                if !trigger.incomplete {
+                    q.held.append(trigger.attempt)
+                } else {
+                    // From this login line on, the block is certainly one write: hold it to its tail.
+                    q.held.removeSubrange(heldBefore...)
+                    if let first = q.attempt { q.held.insert(first, at: 0) }
+                    q.incomplete = true
+                    q.lines = 0
+                    q.keep = q.held.count
+                    q.attempt = trigger.attempt
+                    q.triggerLine = lineNumber
+                    q.recordsAfterTrigger = stats.records
+                    q.timesAfterTrigger = (stats.firstTime, stats.lastTime)
+                }
             }
-            let limit = q.incomplete ? Self.incompleteQuarantineLines : Self.quarantineLines
-            if q.lines >= limit { release(q, into: &events) } else { quarantine = q }
+            if q.lines >= Self.quarantineLines { release(q, into: &events) } else { quarantine = q }
             return
         }
-        if previous != .none, !line.isEmpty, OdooLogParser.headerTime(line) == nil, fromTail.match(line) {
-            // A bare ` from <ip>` tail with no login line held: a forged block longer than the window.
+        if previous == .other, OdooLogParser.headerTime(line) == nil, tail(line) != nil {
+            // A bare tail with nothing held: a forged block longer than the window went before it.
             stats.injections += 1
-            return unparsed(line, "possible log injection: the end of a login message with line breaks; "
-                + "records before it may be forged")
+            return unparsed(line, "possible log injection: the end of a login message holding line breaks; "
+                + "the records just before it may be forged")
         }
         let before = events.count
         guardTrigger = nil
         parseRecord(line, into: &events)
-        if let incomplete = guardTrigger {
-            quarantine = Quarantine(held: Array(events[before...]), lines: 0, incomplete: incomplete, startLine: lineNumber)
+        if let trigger = guardTrigger {
+            var held = Array(events[before...])
             events.removeSubrange(before...)
+            if !trigger.incomplete { held.removeAll() }  // the attempt itself is `attempt`
+            quarantine = Quarantine(held: held, incomplete: trigger.incomplete, keep: 0, attempt: trigger.attempt,
+                                    triggerLine: lineNumber, recordsAfterTrigger: stats.records,
+                                    timesAfterTrigger: (stats.firstTime, stats.lastTime))
         }
     }
 
     private func release(_ q: Quarantine, into events: inout [Event]) {
+        if let attempt = q.attempt { events.append(attempt) }
         events.append(contentsOf: q.held)
     }
 
-    /// Drops a forged block: every line from the login line to this one becomes unparsed.
-    private func reject(_ q: Quarantine) {
-        let count = Int(lineNumber - q.startLine) + 1
-        stats.records -= q.records
-        stats.requests -= q.held.filter { $0.kind == .request }.count
-        stats.authEvents -= q.held.filter { $0.kind != .request && $0.kind != .banner }.count
+    /// Drops a forged block: the lines after the login line, to the tail, become unparsed; the
+    /// login attempt itself is kept with the address Odoo appended.
+    private func reject(_ q: Quarantine, tailIP: Int32, into events: inout [Event]) {
+        events.append(contentsOf: q.held[..<q.keep])
+        let dropped = q.held[q.keep...]
+        let forgedRecords = stats.records - q.recordsAfterTrigger
+        stats.records -= forgedRecords
+        stats.requests -= dropped.filter { $0.kind == .request }.count
+        stats.authEvents -= dropped.filter { $0.kind != .request && $0.kind != .banner }.count
+        (stats.firstTime, stats.lastTime) = q.timesAfterTrigger
+        let count = Int(lineNumber - q.triggerLine)
         stats.unparsed += count
         stats.injections += 1
         previous = .none
+        if var attempt = q.attempt {
+            attempt.ip = tailIP
+            if q.incomplete { stats.authEvents += 1 }
+            events.append(attempt)
+        }
         if stats.unparsedSamples.count < InputStats.sampleLimit {
             stats.unparsedSamples.append(UnparsedLine(
-                line: Int(q.startLine), text: "\(count) lines",
-                reason: "possible log injection: a login name holding line breaks wrote \(q.held.count) forged record(s); all ignored"))
+                line: Int(q.triggerLine) + 1, text: "\(count) lines",
+                reason: "possible log injection: a login name holding line breaks wrote these lines "
+                    + "(\(dropped.count) record(s) in them ignored; the login attempt on line \(q.triggerLine) is kept)"))
         }
     }
 
-    /// Releases records still held at the end of a file.
+    /// At the end of a file: held records are released, unless the login message that held them
+    /// never ended — genuine logins hold no line breaks, so what follows it is forged.
     public func flush(into events: inout [Event]) {
-        if let q = quarantine {
-            quarantine = nil
+        guard let q = quarantine else { return }
+        quarantine = nil
+        if q.incomplete {
+            reject(q, tailIP: Event.none, into: &events)
+        } else {
             release(q, into: &events)
         }
     }
@@ -298,10 +357,11 @@ public final class OdooLogParser {
                 e.db = db
                 e.login = interner.intern(unquoted(passwordReset.bytes(1)!))
                 e.ip = validIP(passwordReset.bytes(3)!)
-                append(e, into: &events)
-                guardTrigger = false
+                stats.authEvents += 1
+                matchedFromShape = true
+                guardTrigger = (false, e)
             } else if loginStart.match(message) {
-                guardTrigger = true
+                guardTrigger = (true, incompleteAttempt(message, time: time, pid: pid, db: db, origin: origin))
             }
         } else if equal(logger, "odoo.http") {
             if sessionExpired.match(message) {
@@ -335,10 +395,11 @@ public final class OdooLogParser {
             if let named = login.bytes(2), !named.isEmpty { e.db = interner.intern(named) }
             e.login = interner.intern(login.bytes(3)!)
             e.ip = validIP(login.bytes(4)!)  // `n/a` for RPC logins
-            append(e, into: &events)
-            guardTrigger = false
+            stats.authEvents += 1
+            matchedFromShape = true
+            guardTrigger = (false, e)  // held: the parser decides whether it is genuine
         } else if loginStart.match(message) {
-            guardTrigger = true
+            guardTrigger = (true, incompleteAttempt(message, time: time, pid: pid, db: db, origin: origin))
         } else if rateLimited.match(message) {
             var e = Event(time: time, kind: .loginRateLimited, stream: stream, pid: pid, origin: origin)
             e.ip = validIP(rateLimited.bytes(1)!)
@@ -350,6 +411,7 @@ public final class OdooLogParser {
             e.login = interner.intern(unquoted(passwordChange.bytes(1)!))  // Odoo logs repr(): 'alice'
             e.uid = Int32(passwordChange.string(2)!) ?? Event.none
             e.ip = validIP(passwordChange.bytes(5)!)
+            matchedFromShape = true
             append(e, into: &events)
         } else if twoFactor.match(message) {
             let verdict = twoFactor.bytes(1)!
@@ -389,6 +451,21 @@ public final class OdooLogParser {
                 append(e, into: &events)
             }
         }
+    }
+
+    /// The attempt recorded by a login or reset line whose message goes on past the line: what
+    /// the first line shows of the login, marked as cut.
+    private func incompleteAttempt(_ message: UnsafeBufferPointer<UInt8>, time: Millis, pid: Int32, db: Int32,
+                                   origin: Origin) -> Event {
+        let text = String(decoding: message, as: UTF8.self)
+        let kind: EventKind = text.hasPrefix("Login successful") ? .loginSucceeded
+            : text.hasPrefix("Login failed") ? .loginFailed : .passwordResetRequested
+        var e = Event(time: time, kind: kind, stream: stream, pid: pid, origin: origin)
+        e.db = db
+        let login = text.range(of: "login:").map { String(text[$0.upperBound...]) }
+            ?? String(text.dropFirst("Password reset attempt for ".count))
+        e.login = interner.intern(login + "⏎…")
+        return e
     }
 
     /// `18.0`, `saas~18.2`, `17.0+e` → 18, 18, 17.

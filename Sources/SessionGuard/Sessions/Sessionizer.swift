@@ -99,7 +99,11 @@ public final class Sessionizer {
         var login: (login: Int32, ip: Int32, db: Int32, time: Millis)?
         /// The session a device line named, and the address it must be used from when known.
         var device: (session: Int, time: Millis, ip: Int32)?
-        var passwordChange: (uid: Int32, db: Int32, time: Millis)?
+        var passwordChange: PasswordChange?
+    }
+
+    struct PasswordChange {
+        let uid: Int32, login: Int32, db: Int32, ip: Int32, time: Millis
     }
 
     struct IPOwner {
@@ -146,7 +150,8 @@ public final class Sessionizer {
                 uidLogins[Self.key(e.db, e.uid)] = e.login
             }
             if e.kind == .passwordChanged, e.uid != Event.none, e.db != Event.none {
-                pids[Self.key(e.stream, e.pid), default: PIDState()].passwordChange = (e.uid, e.db, e.time)
+                pids[Self.key(e.stream, e.pid), default: PIDState()].passwordChange =
+                    PasswordChange(uid: e.uid, login: e.login, db: e.db, ip: e.ip, time: e.time)
             }
             authEvents.append(e)
         case .devicesRevoked:
@@ -156,6 +161,8 @@ public final class Sessionizer {
             }
             authEvents.append(e)
         case .banner:
+            // The first banner of a stream decides; later ones (restarts) do not undo sessions built.
+            guard streamVersion[e.stream] == nil else { return }
             streamVersion[e.stream] = Int(e.uid)
             if streamVersion[e.stream]! >= 18 { confirmModern(e.stream) } else {
                 // A ≤17 banner settles it: sessions opened from login lines are the real thing.
@@ -188,8 +195,10 @@ public final class Sessionizer {
         }
         let session = sessions[s]
         if session.uid == Event.none { session.uid = e.uid }
+        if session.invalidated { session.invalidated = false }  // still in use: the change did not end it
         var expectedIP = e.ip  // the newer device line names the address
-        if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow, e.time >= login.time - 1000 {
+        if let login = state.login, login.db == e.db, e.time - login.time <= options.joinWindow, e.time >= login.time - 1000,
+           e.ip == Event.none || login.ip == Event.none || e.ip == login.ip {
             // login line → device line on one PID: this login is this uid, and the login's IP is the session's.
             if e.uid != Event.none { uidLogins[Self.key(e.db, e.uid)] = login.login }
             if session.login == Event.none { session.login = login.login }
@@ -213,7 +222,7 @@ public final class Sessionizer {
         }
         let pidKey = Self.key(e.stream, e.pid)
         var target: Int?
-        var passwordChange: (uid: Int32, db: Int32, time: Millis)?
+        var passwordChange: PasswordChange?
         if var state = pids[pidKey] {
             // The werkzeug line ends the worker's request. In threaded mode (one PID for all, as
             // under Docker) another client's request can come first: a pending join is used or
@@ -232,7 +241,7 @@ public final class Sessionizer {
                 }
                 state.login = nil
             }
-            if let change = state.passwordChange {
+            if let change = state.passwordChange, ours(change.ip) {
                 if e.time - change.time <= options.joinWindow { passwordChange = change }
                 state.passwordChange = nil
             }
@@ -244,7 +253,11 @@ public final class Sessionizer {
                 if let seen = sessions[other].lastUse(of: e.ip), e.time - seen <= options.ambiguityWindow,
                    !sessions[other].ended {
                     counters.ambiguousRequests += 1
-                    if let change = passwordChange { invalidate(change, keeping: nil) }
+                    if let change = passwordChange {
+                        // Which session made the change is unknown, but it is the user's one on this address.
+                        let mine = [owner.session, other].first { sameUser(sessions[$0], uid: change.uid, login: change.login) }
+                        invalidate(change, keeping: mine)
+                    }
                     return
                 }
                 owners[Self.key(e.db, e.ip)]?.contestedWith = nil
@@ -268,11 +281,18 @@ public final class Sessionizer {
 
     /// A password change invalidates every session of the user except the one that made it
     /// (`odoo-facts.md` §2: the session token is an HMAC over the password).
-    private func invalidate(_ change: (uid: Int32, db: Int32, time: Millis), keeping: Int?) {
-        for (i, w) in sessions.enumerated() where w.db == change.db && w.uid == change.uid && i != keeping && !w.ended {
+    private func invalidate(_ change: PasswordChange, keeping: Int?) {
+        for (i, w) in sessions.enumerated()
+        where w.db == change.db && i != keeping && !w.ended && sameUser(w, uid: change.uid, login: change.login) {
             w.invalidated = true
             release(i)
         }
+    }
+
+    /// A session belongs to the user with this uid, or — for ≤17 sessions without one — this login.
+    private func sameUser(_ w: Working, uid: Int32, login: Int32) -> Bool {
+        if w.uid != Event.none { return w.uid == uid }
+        return login != Event.none && w.login == login
     }
 
     /// The stream is Odoo 18+: (db, login, IP) sessions opened while that was unknown are dropped,

@@ -111,7 +111,7 @@ public struct StoreTransaction: DetectionContext {
                 request_count = MAX(request_count, excluded.request_count),
                 logged_out = MAX(logged_out, excluded.logged_out),
                 revoked = MAX(revoked, excluded.revoked),
-                invalidated = MAX(invalidated, excluded.invalidated),
+                invalidated = CASE WHEN excluded.last_activity >= last_activity THEN excluded.invalidated ELSE invalidated END,
                 user_agent = COALESCE(excluded.user_agent, user_agent),
                 last_run = excluded.last_run
             RETURNING id
@@ -126,13 +126,17 @@ public struct StoreTransaction: DetectionContext {
                 last_seen = MAX(last_seen, excluded.last_seen),
                 requests = MAX(requests, excluded.requests),
                 internal = excluded.internal,
-                -- a run without GeoIP (or with a database that lacks the address) keeps the known place
-                country_code = COALESCE(excluded.country_code, country_code),
-                country_name = COALESCE(excluded.country_name, country_name),
-                region = COALESCE(excluded.region, region), city = COALESCE(excluded.city, city),
-                latitude = COALESCE(excluded.latitude, latitude), longitude = COALESCE(excluded.longitude, longitude),
-                accuracy_radius_km = COALESCE(excluded.accuracy_radius_km, accuracy_radius_km),
-                asn = COALESCE(excluded.asn, asn), as_organization = COALESCE(excluded.as_organization, as_organization)
+                -- a run without GeoIP (or with a database that lacks the address) keeps the known place whole;
+                -- otherwise the new place replaces the old one whole (never a country from one and a city from another)
+                country_code = CASE WHEN \(Self.noPlace) THEN country_code ELSE excluded.country_code END,
+                country_name = CASE WHEN \(Self.noPlace) THEN country_name ELSE excluded.country_name END,
+                region = CASE WHEN \(Self.noPlace) THEN region ELSE excluded.region END,
+                city = CASE WHEN \(Self.noPlace) THEN city ELSE excluded.city END,
+                latitude = CASE WHEN \(Self.noPlace) THEN latitude ELSE excluded.latitude END,
+                longitude = CASE WHEN \(Self.noPlace) THEN longitude ELSE excluded.longitude END,
+                accuracy_radius_km = CASE WHEN \(Self.noPlace) THEN accuracy_radius_km ELSE excluded.accuracy_radius_km END,
+                asn = CASE WHEN \(Self.noPlace) THEN asn ELSE excluded.asn END,
+                as_organization = CASE WHEN \(Self.noPlace) THEN as_organization ELSE excluded.as_organization END
             """)
         let userStatement = try db.cachedStatement(
             sql: "INSERT INTO users (db, uid, login) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET login = excluded.login")
@@ -167,6 +171,8 @@ public struct StoreTransaction: DetectionContext {
             """)
         return ids
     }
+
+    static let noPlace = "excluded.country_code IS NULL AND excluded.asn IS NULL"
 
     static let sessionColumns = """
         id, db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
