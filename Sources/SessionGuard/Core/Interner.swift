@@ -52,20 +52,6 @@ public final class Interner {
         return s.withUTF8 { intern($0) }
     }
 
-    /// The id of `string` if it was interned, without adding it.
-    public func lookup(_ string: String) -> Int32? {
-        var s = string
-        return s.withUTF8 { bytes in
-            var i = Interner.hash(bytes) & mask
-            while true {
-                let id = slots[i]
-                if id < 0 { return nil }
-                if equals(Int(id), bytes) { return id }
-                i = (i + 1) & mask
-            }
-        }
-    }
-
     /// The string for `id` (built once, then cached).
     public func string(_ id: Int32) -> String {
         let i = Int(id)

@@ -14,11 +14,6 @@ public enum JSON: Sendable, Equatable {
     public static func string(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
     public static func int(_ v: Int) -> JSON { .int(Int64(v)) }
 
-    public subscript(key: String) -> JSON? {
-        if case .object(let pairs) = self { return pairs.first { $0.0 == key }?.1 }
-        return nil
-    }
-
     /// Serialises with two-space indentation (`pretty`) or on one line.
     public func serialized(pretty: Bool = false) -> String {
         var out = ""

@@ -104,9 +104,6 @@ public final class EventSource {
         return best.buffer[best.position - 1]
     }
 
-    /// Total bytes read so far (for throughput figures).
-    public var bytesRead: Int { stats.reduce(0) { $0 + $1.bytes } }
-
     private func refill(_ s: Stream) {
         s.buffer.removeAll(keepingCapacity: true)
         s.position = 0
