@@ -109,7 +109,7 @@ extension StoreTests {
     @Test("an existing store that others could read is tightened to 0600")
     func tightens() throws {
         let path = temporaryDirectory().appendingPathComponent("s.sqlite").path
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
         _ = try SQLiteStore(path: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)

@@ -195,7 +195,7 @@ final class GzipStream {
                 memberDone = false
             }
             if stream.avail_in == 0 && inputEOF {
-                if stream.total_in > 0 || sawInput {
+                if sawInput {
                     throw Failure(reason: "compressed data ends early (truncated .gz file?)")
                 }
                 ended = true  // an empty file
@@ -205,11 +205,11 @@ final class GzipStream {
             let rc = inflate(&stream, Z_NO_FLUSH)
             if rc == Z_STREAM_END {
                 memberDone = true
+                members += 1
             } else if rc != Z_OK && rc != Z_BUF_ERROR {
                 let msg = stream.msg.map { String(cString: $0) } ?? "code \(rc)"
-                throw Failure(reason: members > 0 || memberDone ? "damaged gzip data: \(msg)" : "not a valid gzip file: \(msg)")
+                throw Failure(reason: members > 0 ? "damaged gzip data: \(msg)" : "not a valid gzip file: \(msg)")
             }
-            if rc == Z_STREAM_END { members += 1 }
         }
     }
 

@@ -3,8 +3,9 @@ import Foundation
 /// Runs an `EventSource` (reading and parsing) on its own thread and hands its events over in
 /// batches, so that parsing and sessionizing use both cores.
 ///
-/// The producer owns the source and its interner until `finish` joins it; the consumer must not
-/// touch either before then (the `Sessionizer` works on ids only while consuming).
+/// The producer owns the source and its interner until `consume` returns (it waits for the
+/// producer to end); the consumer must not touch either before then — the `Sessionizer` works on
+/// ids only while consuming.
 public final class EventPipe: @unchecked Sendable {
     private let condition = NSCondition()
     private var ready: [[Event]] = []

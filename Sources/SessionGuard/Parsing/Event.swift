@@ -54,7 +54,7 @@ public struct Event: Sendable {
     public var login: Int32 = none
     /// The user id; for the banner, Odoo's major version.
     public var uid: Int32 = none
-    /// Device and revoke lines: the session identifier (sid[:42]); the banner: the version text.
+    /// Device and revoke lines: the session identifier (sid[:42]).
     public var identifier: Int32 = none
     /// Newer device lines: the user agent.
     public var userAgent: Int32 = none

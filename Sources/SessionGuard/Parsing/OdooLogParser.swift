@@ -224,12 +224,6 @@ public final class OdooLogParser {
             if q.lines >= Self.quarantineLines { release(q, into: &events) } else { quarantine = q }
             return
         }
-        if previous == .other, OdooLogParser.headerTime(line) == nil, tail(line) != nil {
-            // A bare tail with nothing held: a forged block longer than the window went before it.
-            stats.injections += 1
-            return unparsed(line, "possible log injection: the end of a login message holding line breaks; "
-                + "the records just before it may be forged")
-        }
         let before = events.count
         guardTrigger = nil
         parseRecord(line, into: &events)
@@ -374,7 +368,6 @@ public final class OdooLogParser {
                 let version = banner.string(1)!
                 stats.odooVersion = version
                 var e = Event(time: time, kind: .banner, stream: stream, pid: pid, origin: origin)
-                e.identifier = interner.intern(banner.bytes(1)!)
                 e.uid = Int32(OdooLogParser.majorVersion(version))
                 events.append(e)
             }
@@ -494,6 +487,12 @@ public final class OdooLogParser {
         }
         if line.contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) || $0 == 0x7F }) {
             return unparsed(line, "binary data")
+        }
+        if previous == .other, tail(line) != nil {
+            // A bare tail with nothing held: a forged block longer than the window went before it.
+            stats.injections += 1
+            return unparsed(line, "possible log injection: the end of a login message holding line breaks; "
+                + "the records just before it may be forged")
         }
         switch previous {
         case .none: unparsed(line, "no Odoo log header")

@@ -89,7 +89,8 @@ public final class Analyzer {
                 let parts = $0.split(separator: "\u{1}", maxSplits: 1)
                 return (db: String(parts[0]), login: String(parts[1]))
             }
-            try tx.refreshBaselines(users: users)
+            try tx.markTouched(users: users)
+            try tx.refreshBaselines()
             try tx.preloadHistories()
             phase("store")
 

@@ -124,7 +124,6 @@ public final class Sessionizer {
     private var owners: [Int64: IPOwner] = [:]
     private var uidLogins: [Int64: Int32] = [:]
     private var streamVersion: [Int32: Int] = [:]
-    private var streamHasDevices: Set<Int32> = []
     private var provisionalRequests: [Int32: Int] = [:]
     private var modernStreams: Set<Int32> = []
     private(set) var authEvents: [Event] = []
@@ -177,10 +176,7 @@ public final class Sessionizer {
     private func device(_ e: Event) {
         counters.deviceLines += 1
         guard e.db != Event.none, e.identifier != Event.none else { return }
-        if !streamHasDevices.contains(e.stream) {
-            streamHasDevices.insert(e.stream)
-            confirmModern(e.stream)
-        }
+        confirmModern(e.stream)  // device lines exist only in Odoo 18+
         let pidKey = Self.key(e.stream, e.pid)
         var state = pids[pidKey] ?? PIDState()
         let idKey = Self.key(e.db, e.identifier)
@@ -314,7 +310,7 @@ public final class Sessionizer {
     /// Odoo ≤17 (or a log that has shown no device line yet and no ≥18 banner).
     private func legacy(_ stream: Int32) -> Bool {
         if let v = streamVersion[stream] { return v < 18 }
-        return !streamHasDevices.contains(stream)
+        return !modernStreams.contains(stream)
     }
 
     private func fallbackSession(login: Int32, ip: Int32, _ e: Event) -> Int {

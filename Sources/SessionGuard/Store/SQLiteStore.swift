@@ -233,13 +233,21 @@ public struct StoreTransaction: DetectionContext {
         }
     }
 
-    /// Loads the history of every user `refreshBaselines` touched in two queries, instead of two
-    /// per user when the detectors ask.
+    /// Records the users whose sessions this run changed (a temporary table the baseline refresh
+    /// and the history preload both read).
+    public func markTouched(users: [(db: String, login: String)]) throws {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS touched_users (db TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (db, login))")
+        try db.execute(sql: "DELETE FROM touched_users")
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_users (db, login) VALUES (?, ?)")
+        for (dbName, login) in users { try insert.execute(arguments: [dbName, login]) }
+    }
+
+    /// Loads the history of every touched user in two queries, instead of two per user when the
+    /// detectors ask.
     public func preloadHistories() throws {
         let rows = try Row.fetchAll(db, sql: """
-            SELECT \(Self.sessionColumns.split(separator: ",").map { "s." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
-            FROM sessions s JOIN touched_users t ON s.db = t.db AND s.login = t.login
-            ORDER BY s.db, s.login, s.first_activity, s.session_key
+            SELECT \(Self.sessionColumns) FROM sessions WHERE (db, login) IN (SELECT db, login FROM touched_users)
+            ORDER BY db, login, first_activity, session_key
             """)
         var grouped: [String: [Session]] = [:]
         for session in try decode(rows) { grouped["\(session.db)\u{1}\(session.user)", default: []].append(session) }
@@ -278,12 +286,8 @@ public struct StoreTransaction: DetectionContext {
         }
     }
 
-    /// Recomputes the per-user place baselines (`design.md` §5) of the given users from their sessions.
-    public func refreshBaselines(users: [(db: String, login: String)]) throws {
-        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS touched_users (db TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (db, login))")
-        try db.execute(sql: "DELETE FROM touched_users")
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_users (db, login) VALUES (?, ?)")
-        for (dbName, login) in users { try insert.execute(arguments: [dbName, login]) }
+    /// Recomputes the place baselines (`design.md` §5) of the touched users from their sessions.
+    public func refreshBaselines() throws {
         try db.execute(sql: "DELETE FROM baselines WHERE (db, user) IN (SELECT db, login FROM touched_users)")
         let scopes = [
             ("country", "i.country_code"),
