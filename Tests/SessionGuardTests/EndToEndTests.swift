@@ -53,7 +53,7 @@ struct EndToEndTests {
         let dir = temporaryDirectory()
         let first = try analyze(dir, report: "r1")
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("Findings: 2 (2 new)"), "\(first.stdout)")
+        #expect(first.stdout.contains("Findings: 5 (5 new)"), "\(first.stdout)")
         #expect(first.stdout.contains("Store: "))
 
         let doc = try document(dir, "r1")
@@ -76,22 +76,40 @@ struct EndToEndTests {
         let long = try #require(findings.first { $0["rule"] as? String == "long-lived-session" })
         #expect(long["user"] as? String == "bob@example.com")
         #expect(((long["facts"] as? [String: Any])?["age_seconds"] as? Int ?? 0) > 7 * 86_400)
-        #expect(findings.count == 2)
+        let travel = try #require(findings.first { $0["rule"] as? String == "impossible-travel" })
+        #expect(travel["session_identifier"] as? String == country["session_identifier"] as? String)
+        let move = try #require(travel["facts"] as? [String: Any])
+        #expect((move["from"] as? [String: Any])?["city"] as? String == "Brussels")
+        #expect((move["to"] as? [String: Any])?["city"] as? String == "São Paulo")
+        #expect(move["gap_seconds"] as? Int == 4 * 3600 + 33 * 60 + 7)
+        #expect(((move["speed_kmh"] as? Double) ?? 0) > 2000)
+        let brute = try #require(findings.first { $0["rule"] as? String == "brute-force" })
+        #expect(brute["user"] as? String == "admin")
+        #expect((brute["facts"] as? [String: Any])?["failures"] as? Int == 40)
+        let idle = try #require(findings.first { $0["rule"] as? String == "forgotten-session" })
+        #expect(idle["user"] as? String == "dave@example.com")
+        #expect(findings.count == 5)
 
+        // One recommendation per target: São Paulo's two findings share alice's.
         let recommendations = try #require(doc["recommendations"] as? [[String: Any]])
-        #expect(recommendations.count == 2)
-        #expect(recommendations.allSatisfy { $0["action"] as? String == "revoke_session" && $0["status"] as? String == "open" })
-        #expect(Set(recommendations.compactMap { $0["session_identifier"] as? String })
+        #expect(recommendations.count == 4)
+        #expect(recommendations.allSatisfy { $0["status"] as? String == "open" })
+        let revokes = recommendations.filter { $0["action"] as? String == "revoke_session" }
+        #expect(Set(revokes.compactMap { $0["session_identifier"] as? String })
             == Set([country["session_identifier"] as! String, long["session_identifier"] as! String]))
+        let alice = try #require(revokes.first { $0["user"] as? String == "alice@example.com" })
+        #expect((alice["findings"] as? [String])?.count == 2)
+        #expect(Set(recommendations.filter { $0["action"] as? String == "review" }.compactMap { $0["user"] as? String })
+            == ["admin", "dave@example.com"])
         let summary = try #require(doc["summary"] as? [String: Any])
-        #expect(summary["findings"] as? Int == 2)
+        #expect(summary["findings"] as? Int == 5)
         #expect((summary["users"] as? Int ?? 0) >= 5)
 
         // Idempotence: same input, same store → same document (but generated_at), nothing new.
         let second = try analyze(dir, report: "r2")
         #expect(second.status == 0)
-        #expect(second.stdout.contains("Findings: 2 (0 new)"), "\(second.stdout)")
-        #expect(second.stdout.contains("Recommendations: 2 (0 new)"))
+        #expect(second.stdout.contains("Findings: 5 (0 new)"), "\(second.stdout)")
+        #expect(second.stdout.contains("Recommendations: 4 (0 new)"))
         func stable(_ report: String) throws -> String {
             try String(contentsOf: dir.appendingPathComponent(report).appendingPathComponent("report.json"), encoding: .utf8)
                 .split(separator: "\n").filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
@@ -101,7 +119,7 @@ struct EndToEndTests {
         let counts = try store.read(now: 0) { tx in
             [try tx.count("findings"), try tx.count("recommendations"), try tx.count("runs")]
         }
-        #expect(counts == [2, 2, 2])
+        #expect(counts == [5, 4, 2])
     }
 
     @Test("--json prints the report document; --fail-on high exits 1")

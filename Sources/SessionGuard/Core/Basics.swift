@@ -11,6 +11,11 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
     var rank: Int { Severity.allCases.firstIndex(of: self)! }
     public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    /// `steps` levels up (positive) or down, staying within info...critical.
+    public func shifted(_ steps: Int) -> Severity {
+        Severity.allCases[min(max(rank + steps, 0), Severity.allCases.count - 1)]
+    }
 }
 
 /// Milliseconds since the Unix epoch, UTC. Odoo logs are UTC (it forces `TZ=UTC`).

@@ -95,22 +95,36 @@ public final class Analyzer {
             phase("store")
 
             // Detect.
+            let times = authEvents.map(\.time) + sessions.flatMap { [$0.firstActivity, $0.lastActivity] }
+            tx.configure(sessionLifetime: options.sessionizer.maxInactivity, span: times.min().map { $0...times.max()! })
             var findings: [Finding] = []
             var newFindings = 0
+            func record(_ rule: Rule, _ subject: SubjectDraft) throws {
+                let draft = subject.draft
+                guard rule.when.admits(places: draft.places), !rule.unless.excepts(user: subject.user, places: draft.places) else { return }
+                var facts = draft.facts
+                if let score = rule.score { facts.append(("score", .int(score))) }
+                let finding = Finding(
+                    id: "F-" + StableHash.hex([rule.id, subject.db, subject.key, draft.discriminator]),
+                    rule: rule.id, detector: rule.detectorName,
+                    severity: (draft.severity ?? rule.severity).shifted(draft.severityShift),
+                    db: subject.db, user: subject.user, userID: subject.uid, sessionKey: subject.key,
+                    sessionIdentifier: subject.identifier, firstSeen: draft.firstSeen, lastSeen: draft.lastSeen,
+                    summary: draft.summary, facts: facts, evidence: draft.evidence, recommend: draft.recommend ?? rule.recommend,
+                    ruleHash: rule.hash, geoipBuild: geoipBuild)
+                if try tx.upsert(finding: finding, run: run) { newFindings += 1 }
+                findings.append(finding)
+            }
             for session in stored {
                 for rule in rules where rule.when.admits(db: session.db, user: session.user) {
-                    for draft in try rule.detector.evaluate(session, context: tx)
-                    where !rule.unless.excepts(user: session.user, places: draft.places) {
-                        let finding = Finding(
-                            id: "F-" + StableHash.hex([rule.id, session.db, session.key, draft.discriminator]),
-                            rule: rule.id, detector: rule.detectorName, severity: draft.severity ?? rule.severity,
-                            db: session.db, user: session.user, userID: session.uid, sessionKey: session.key,
-                            sessionIdentifier: session.identifier, firstSeen: draft.firstSeen, lastSeen: draft.lastSeen,
-                            summary: draft.summary, facts: draft.facts, evidence: draft.evidence, recommend: rule.recommend,
-                            ruleHash: rule.hash, geoipBuild: geoipBuild)
-                        if try tx.upsert(finding: finding, run: run) { newFindings += 1 }
-                        findings.append(finding)
+                    for draft in try rule.detector.evaluate(session, context: tx) {
+                        try record(rule, SubjectDraft(session: session, draft: draft))
                     }
+                }
+            }
+            for rule in rules {
+                for subject in try rule.detector.evaluateRun(context: tx) where rule.when.admits(db: subject.db, user: subject.user) {
+                    try record(rule, subject)
                 }
             }
             findings.sort(by: Report.findingOrder)

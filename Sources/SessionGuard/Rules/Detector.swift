@@ -10,13 +10,50 @@ public protocol Detector: Sendable {
     init(params: RuleParams) throws(RuleError)
     /// Judges one session. Returns nothing when the data cannot support a verdict.
     func evaluate(_ session: Session, context: any DetectionContext) throws -> [FindingDraft]
+    /// Judges what is not one session (authentication events of the run). Most detectors have nothing to say.
+    func evaluateRun(context: any DetectionContext) throws -> [SubjectDraft]
+}
+
+extension Detector {
+    public func evaluateRun(context: any DetectionContext) throws -> [SubjectDraft] { [] }
+}
+
+/// A run-level verdict: what it is about (a session, or a login or address that has none) and the draft.
+public struct SubjectDraft: Sendable {
+    public var db: String
+    public var user: String
+    public var uid: Int?
+    /// The session's key, or `login:<login>` / `ip:<address>` when no session is concerned.
+    public var key: String
+    public var identifier: String?
+    public var draft: FindingDraft
+
+    public init(session: Session, draft: FindingDraft) {
+        self.init(db: session.db, user: session.user, uid: session.uid, key: session.key, identifier: session.identifier, draft: draft)
+    }
+
+    public init(db: String, user: String, uid: Int? = nil, key: String, identifier: String? = nil, draft: FindingDraft) {
+        self.db = db
+        self.user = user
+        self.uid = uid
+        self.key = key
+        self.identifier = identifier
+        self.draft = draft
+    }
 }
 
 /// Every detector the rule files may name. Adding a detector is adding a file and a line here.
 public enum DetectorRegistry {
     public static let all: [any Detector.Type] = [
         NewLocationDetector.self,
+        ImpossibleTravelDetector.self,
+        ConcurrentSessionsDetector.self,
+        SessionIPChangeDetector.self,
         LongSessionDetector.self,
+        IdleSessionDetector.self,
+        NewDeviceDetector.self,
+        LoginFailuresDetector.self,
+        DisabledUserDetector.self,
     ]
 
     public static func named(_ name: String) -> (any Detector.Type)? {
@@ -27,8 +64,18 @@ public enum DetectorRegistry {
 /// What a detector may ask while judging: the evaluation time and the store's history.
 public protocol DetectionContext {
     var now: Millis { get }
+    /// Odoo's session lifetime (`sessions.max_inactivity_seconds`): a session idle longer is gone.
+    var sessionLifetime: Millis { get }
+    /// The time span of what this run brought (auth events and sessions), for run-level detectors.
+    var span: ClosedRange<Millis>? { get }
     /// The user's other sessions in `db` that started in `[from, before)`, with their places.
     func history(db: String, user: String, from: Millis, before: Millis, excludingKey: String) throws -> [Session]
+    /// The user's sessions (this one included) with activity in `[from, to]`.
+    func activity(db: String, user: String, from: Millis, to: Millis) throws -> [Session]
+    /// Which places the organisation's users (of `db`) have used since `since`, in `scope`.
+    func organisation(db: String, scope: PlaceScope, since: Millis) throws -> OrganisationBaseline
+    /// Authentication events (logins, failures, rate limits…) in `[from, to]`, in time order.
+    func authEvents(from: Millis, to: Millis) throws -> [AuthEvent]
 }
 
 /// A detector's verdict on one session, before the engine turns it into a `Finding`.
@@ -43,9 +90,15 @@ public struct FindingDraft: Sendable {
     /// The addresses the verdict is about; `unless:` exceptions are checked against them.
     public var places: [SessionIP]
     public var severity: Severity?
+    /// Overrides the rule's `recommend:` (e.g. *unknown* verdicts are reported, never acted on).
+    public var recommend: RecommendedAction?
+    /// Moves the rule's severity up or down (e.g. one step down for a place colleagues use).
+    public var severityShift = 0
 
     public init(discriminator: String, summary: String, facts: [(String, JSON)], evidence: [Evidence],
-                firstSeen: Millis, lastSeen: Millis, places: [SessionIP], severity: Severity? = nil) {
+                firstSeen: Millis, lastSeen: Millis, places: [SessionIP], severity: Severity? = nil,
+                recommend: RecommendedAction? = nil) {
+        self.recommend = recommend
         self.discriminator = discriminator
         self.summary = summary
         self.facts = facts
@@ -83,6 +136,43 @@ public struct RuleParams {
             throw error(self.value(key), "params.\(key) must be one of \(options.joined(separator: ", ")), not '\(s)'\(hint)")
         }
         return s
+    }
+
+    public func double(_ key: String, default value: Double, range: ClosedRange<Double>) throws(RuleError) -> Double {
+        guard let n = self.value(key) else { return value }
+        guard let v = n.float, range.contains(v) else {
+            throw error(n, "params.\(key) must be a number in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return v
+    }
+
+    public func bool(_ key: String, default value: Bool) throws(RuleError) -> Bool {
+        guard let n = self.value(key) else { return value }
+        guard let v = n.bool else { throw error(n, "params.\(key) must be true or false") }
+        return v
+    }
+
+    /// A list of text values (a single value counts as a list of one).
+    public func strings(_ key: String) throws(RuleError) -> [String] {
+        guard let n = self.value(key) else { return [] }
+        let items: [Node]
+        switch n {
+        case .sequence(let s): items = Array(s)
+        case .scalar: items = [n]
+        default: throw error(n, "params.\(key) must be a list")
+        }
+        var result: [String] = []
+        for item in items {
+            guard case .scalar(let s) = item else { throw error(item, "params.\(key) holds text values") }
+            result.append(s.string)
+        }
+        return result
+    }
+
+    /// The location of a parameter's value, for errors found after reading it (e.g. in a referenced file).
+    public func location(_ key: String) -> (file: String, line: Int, column: Int) {
+        let mark = value(key)?.mark ?? fallbackMark
+        return (file, mark?.line ?? 1, mark?.column ?? 1)
     }
 
     public func int(_ key: String, default value: Int, range: ClosedRange<Int> = 0...Int.max) throws(RuleError) -> Int {

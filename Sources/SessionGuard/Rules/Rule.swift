@@ -16,6 +16,8 @@ public struct Rule: Sendable {
     public var detectorName: String
     public var detector: any Detector
     public var severity: Severity
+    /// An optional 0–100 score for ranking within a severity, recorded on the findings.
+    public var score: Int?
     public var when: RuleFilter
     public var unless: RuleException
     public var recommend: RecommendedAction
@@ -34,10 +36,14 @@ public struct RuleTestCase: Sendable {
     public var expect: [(user: String, fires: Bool)]
 }
 
-/// `when:` — all given conditions must match (PCRE2 patterns on the session's db and user).
+/// `when:` — all given conditions must match: PCRE2 patterns on the session's db and user, a list
+/// of users, and places (at least one address the finding cites must be in a listed network,
+/// country or ASN).
 public struct RuleFilter: Sendable {
     public var db: PCRERegex?
     public var user: PCRERegex?
+    public var places = PlaceList()
+    public var users: Set<String> = []
 
     public init(db: PCRERegex? = nil, user: PCRERegex? = nil) {
         self.db = db
@@ -47,30 +53,58 @@ public struct RuleFilter: Sendable {
     public func admits(db name: String, user: String) -> Bool {
         if let db, !db.matches(name) { return false }
         if let self_user = self.user, !self_user.matches(user) { return false }
+        if !users.isEmpty, !users.contains(user) { return false }
         return true
+    }
+
+    public func admits(places uses: [SessionIP]) -> Bool {
+        places.isEmpty || uses.contains { places.contains($0) }
     }
 }
 
-/// `unless:` — exceptions. A finding is dropped when its user is listed, or when every address it
-/// cites is inside a listed network, country or ASN.
-public struct RuleException: Sendable {
+/// Networks, countries and ASNs: the place conditions of `when`, `unless` and the allowlist.
+public struct PlaceList: Sendable {
     public var networks: [CIDR] = []
     public var countries: Set<String> = []
     public var asns: Set<Int> = []
+
+    public init() {}
+
+    public var isEmpty: Bool { networks.isEmpty && countries.isEmpty && asns.isEmpty }
+
+    public func contains(_ use: SessionIP) -> Bool {
+        if let address = IPAddress(use.ip), networks.contains(where: { $0.contains(address) }) { return true }
+        if let cc = use.placement.location?.countryCode, countries.contains(cc) { return true }
+        if let asn = use.placement.location?.asn, asns.contains(asn) { return true }
+        return false
+    }
+
+    public mutating func add(_ other: PlaceList) {
+        networks += other.networks
+        countries.formUnion(other.countries)
+        asns.formUnion(other.asns)
+    }
+}
+
+/// `unless:` (and `Rules/allowlist.yml`, which every rule honours) — exceptions. A finding is
+/// dropped when its user is listed, or when every address it cites is inside a listed network,
+/// country or ASN.
+public struct RuleException: Sendable {
+    public var places = PlaceList()
     public var users: Set<String> = []
 
     public init() {}
 
-    public var isEmpty: Bool { networks.isEmpty && countries.isEmpty && asns.isEmpty && users.isEmpty }
+    public var isEmpty: Bool { places.isEmpty && users.isEmpty }
 
-    public func excepts(user: String, places: [SessionIP]) -> Bool {
+    public func excepts(user: String, places uses: [SessionIP]) -> Bool {
         if users.contains(user) { return true }
-        guard !places.isEmpty, !(networks.isEmpty && countries.isEmpty && asns.isEmpty) else { return false }
-        return places.allSatisfy { use in
-            if let address = IPAddress(use.ip), networks.contains(where: { $0.contains(address) }) { return true }
-            if let cc = use.placement.location?.countryCode, countries.contains(cc) { return true }
-            if let asn = use.placement.location?.asn, asns.contains(asn) { return true }
-            return false
-        }
+        guard !uses.isEmpty, !places.isEmpty else { return false }
+        return uses.allSatisfy(places.contains)
+    }
+
+    public mutating func add(_ other: RuleException) {
+        places.add(other.places)
+        users.formUnion(other.users)
     }
 }

@@ -4,7 +4,7 @@ import Yams
 /// Loads and validates the rule files of a directory (`*.yml`, `*.yaml`, top level only; `tests/`
 /// and other sub-folders hold test material). Every problem is reported with file, line and column.
 public enum RuleLoader {
-    static let keys = ["id", "title", "description", "detector", "severity", "params", "when", "unless", "recommend", "tests", "enabled"]
+    static let keys = ["id", "title", "description", "detector", "severity", "score", "params", "when", "unless", "recommend", "tests", "enabled"]
 
     /// Loads every rule in `directory`; throws `RuleErrors` listing all problems found.
     public static func load(directory: String) throws(RuleErrors) -> [Rule] {
@@ -40,6 +40,12 @@ public enum RuleLoader {
         }
         if rules.isEmpty && errors.isEmpty {
             errors.append(RuleError(file: directory, line: 0, column: 0, message: "no rule files (*.yml) in the rules directory"))
+        }
+        do throws(RuleError) {
+            let allowed = try allowlist(directory: directory)
+            for i in rules.indices { rules[i].unless.add(allowed) }
+        } catch {
+            errors.append(error)
         }
         guard errors.isEmpty else { throw RuleErrors(errors: errors) }
         return rules
@@ -130,6 +136,11 @@ public enum RuleLoader {
         guard let severity = Severity(rawValue: severityText) else {
             throw located(file, node["severity"], "severity must be one of info, low, medium, high, critical, not '\(severityText)'")
         }
+        var score: Int?
+        if let n = node["score"] {
+            guard let v = n.int, (0...100).contains(v) else { throw located(file, n, "score must be a whole number from 0 to 100") }
+            score = v
+        }
         let params = node["params"]
         if let params {
             guard case .mapping(let p) = params else { throw located(file, params, "'params' must be a mapping") }
@@ -151,7 +162,7 @@ public enum RuleLoader {
         let unless = try parseUnless(node["unless"], file: file)
         let tests = try parseTests(node["tests"], file: file)
         let hash = StableHash.hex([(try? Yams.serialize(node: node)) ?? id])
-        return Rule(id: id, title: title, detectorName: detectorName, detector: detector, severity: severity,
+        return Rule(id: id, title: title, detectorName: detectorName, detector: detector, severity: severity, score: score,
                     when: when, unless: unless, recommend: recommend, tests: tests, file: file, line: line, hash: hash)
     }
 
@@ -167,11 +178,11 @@ public enum RuleLoader {
 
     static func parseWhen(_ node: Node?, file: String) throws(RuleError) -> RuleFilter {
         guard let node else { return RuleFilter() }
-        guard case .mapping(let map) = node else { throw located(file, node, "'when' must be a mapping") }
-        for (key, _) in map where !["db", "user"].contains(key.string ?? "") {
-            throw located(file, key, "unknown condition '\(key.string ?? "")' in 'when' (known: db, user)")
-        }
-        return RuleFilter(db: try regex(node["db"], "when.db", file: file), user: try regex(node["user"], "when.user", file: file))
+        let (places, users) = try conditions(node, "when", extra: ["db", "user"], file: file)
+        var filter = RuleFilter(db: try regex(node["db"], "when.db", file: file), user: try regex(node["user"], "when.user", file: file))
+        filter.places = places
+        filter.users = users
+        return filter
     }
 
     static func list(_ node: Node?, _ key: String, file: String) throws(RuleError) -> [Node] {
@@ -186,35 +197,61 @@ public enum RuleLoader {
     static func parseUnless(_ node: Node?, file: String) throws(RuleError) -> RuleException {
         var exception = RuleException()
         guard let node else { return exception }
-        guard case .mapping(let map) = node else { throw located(file, node, "'unless' must be a mapping") }
-        let known = ["networks", "countries", "asns", "users"]
+        (exception.places, exception.users) = try conditions(node, "unless", file: file)
+        return exception
+    }
+
+    /// The place and user lists shared by `when`, `unless` and the allowlist, checked key by key.
+    static func conditions(_ node: Node, _ section: String, extra: [String] = [], file: String) throws(RuleError) -> (PlaceList, Set<String>) {
+        guard case .mapping(let map) = node else { throw located(file, node, "'\(section)' must be a mapping") }
+        let known = extra + ["networks", "countries", "asns", "users"]
         for (key, _) in map where !known.contains(key.string ?? "") {
             let k = key.string ?? ""
             let hint = Spelling.suggestion(for: k, among: known).map { " (did you mean '\($0)'?)" } ?? " (known: \(known.joined(separator: ", ")))"
-            throw located(file, key, "unknown exception '\(k)' in 'unless'\(hint)")
+            throw located(file, key, "unknown condition '\(k)' in '\(section)'\(hint)")
         }
-        for item in try list(node["networks"], "unless.networks", file: file) {
+        var places = PlaceList()
+        var users: Set<String> = []
+        for item in try list(node["networks"], "\(section).networks", file: file) {
             guard let text = item.string, let cidr = CIDR(text) else {
                 throw located(file, item, "'\(item.string ?? "")' is not a network in CIDR notation (e.g. 10.0.0.0/8)")
             }
-            exception.networks.append(cidr)
+            places.networks.append(cidr)
         }
-        for item in try list(node["countries"], "unless.countries", file: file) {
+        for item in try list(node["countries"], "\(section).countries", file: file) {
             guard let text = item.string, text.count == 2, text == text.uppercased() else {
                 throw located(file, item, "countries are ISO 3166 two-letter codes such as BE, not '\(item.string ?? "")'")
             }
-            exception.countries.insert(text)
+            places.countries.insert(text)
         }
-        for item in try list(node["asns"], "unless.asns", file: file) {
+        for item in try list(node["asns"], "\(section).asns", file: file) {
             let text = (item.string ?? "").uppercased().replacingOccurrences(of: "AS", with: "")
             guard let asn = Int(text) else { throw located(file, item, "ASNs are numbers such as 5432 or AS5432") }
-            exception.asns.insert(asn)
+            places.asns.insert(asn)
         }
-        for item in try list(node["users"], "unless.users", file: file) {
+        for item in try list(node["users"], "\(section).users", file: file) {
             guard let text = item.string else { throw located(file, item, "users are logins") }
-            exception.users.insert(text)
+            users.insert(text)
         }
-        return exception
+        return (places, users)
+    }
+
+    /// Reads `allowlist.yml` (or `.yaml`) of a rules directory: networks, countries, ASNs and users
+    /// that no rule ever reports. A missing file is an empty allowlist.
+    public static func allowlist(directory: String) throws(RuleError) -> RuleException {
+        for name in ["allowlist.yml", "allowlist.yaml"] {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
+            let root: Node?
+            do { root = try Yams.compose(yaml: text) } catch let e as YamlError { throw yamlError(e, file: path) } catch {
+                throw RuleError(file: path, line: 1, column: 1, message: "\(error)")
+            }
+            guard let root else { return RuleException() }
+            var exception = RuleException()
+            (exception.places, exception.users) = try conditions(root, "allowlist", file: path)
+            return exception
+        }
+        return RuleException()
     }
 
     static func parseTests(_ node: Node?, file: String) throws(RuleError) -> [RuleTestCase] {

@@ -7,13 +7,16 @@ public struct SessionIP: Sendable, Hashable {
     /// The first log line that shows the session at this address.
     public var firstEvidence: Evidence?
     public var placement: Placement = .unknown
+    /// Stretches of continuous activity at this address (one spanning first to last sight when unknown).
+    public var visits: [Visit]
 
-    public init(ip: String, firstSeen: Millis, lastSeen: Millis, requests: Int, firstEvidence: Evidence?) {
+    public init(ip: String, firstSeen: Millis, lastSeen: Millis, requests: Int, firstEvidence: Evidence?, visits: [Visit] = []) {
         self.ip = ip
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
         self.requests = requests
         self.firstEvidence = firstEvidence
+        self.visits = visits.isEmpty ? [Visit(firstSeen, lastSeen)] : visits
     }
 }
 
@@ -68,6 +71,25 @@ public struct AuthEvent: Sendable, Hashable {
     public var uid: Int?
     public var ip: String?
     public var evidence: Evidence
+
+    public init(time: Millis, kind: EventKind, db: String? = nil, login: String? = nil, uid: Int? = nil, ip: String? = nil,
+                evidence: Evidence) {
+        self.time = time
+        self.kind = kind
+        self.db = db
+        self.login = login
+        self.uid = uid
+        self.ip = ip
+        self.evidence = evidence
+    }
+
+    /// The kind stored under `name` (`kindName`'s inverse).
+    public static func kind(named name: String) -> EventKind? {
+        let all: [EventKind] = [.loginSucceeded, .loginFailed, .loginRateLimited, .twoFactorSucceeded, .twoFactorFailed,
+                                .twoFactorReused, .passwordChanged, .passwordResetRequested, .sessionExpired, .devicesRevoked,
+                                .deviceLogged, .request, .banner]
+        return all.first { AuthEvent(time: 0, kind: $0, evidence: Evidence(file: "", line: 0)).kindName == name }
+    }
 
     public var kindName: String {
         switch kind {

@@ -47,7 +47,7 @@ public final class Sessionizer {
         var first: Millis
         var last: Millis
         var requests = 0
-        var ips: [(ip: Int32, first: Millis, last: Millis, requests: Int, origin: Origin)] = []
+        var ips: [Use] = []
         var loggedOut = false
         var revoked = false
         /// Ended by a password change of its user (Odoo invalidates every other session then).
@@ -75,6 +75,16 @@ public final class Sessionizer {
 
         var ended: Bool { loggedOut || revoked || invalidated || dropped }
 
+        /// One address of the session: its window, requests, visits and first evidence.
+        struct Use {
+            let ip: Int32
+            var first: Millis
+            var last: Millis
+            var requests: Int
+            var origin: Origin
+            var visits: [Visit]
+        }
+
         /// Records use of `ip` at `time`; `request` counts it as a request.
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
             if time < first { first = time; firstOrigin = origin }
@@ -85,8 +95,10 @@ public final class Sessionizer {
                 if time < ips[i].first { ips[i].first = time; ips[i].origin = origin }
                 if time > ips[i].last { ips[i].last = time }
                 if request { ips[i].requests += 1 }
+                Visits.add(time, to: &ips[i].visits)
             } else {
-                ips.append((ip, time, time, request ? 1 : 0, origin))
+                ips.append(Use(ip: ip, first: time, last: time, requests: request ? 1 : 0, origin: origin,
+                               visits: [Visit(time, time)]))
             }
         }
 
@@ -383,7 +395,7 @@ public final class Sessionizer {
                 firstActivity: w.first, lastActivity: w.last, requests: w.requests,
                 ips: w.ips.map {
                     SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: $0.requests,
-                              firstEvidence: evidence($0.origin))
+                              firstEvidence: evidence($0.origin), visits: $0.visits)
                 },
                 loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
                 firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log"))

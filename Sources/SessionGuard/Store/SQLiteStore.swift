@@ -42,6 +42,7 @@ public final class SQLiteStore {
             var config = GRDB.Configuration()
             config.foreignKeysEnabled = true
             config.busyMode = .timeout(30)
+            config.prepareDatabase { db in db.add(function: Schema.mergeVisits) }
             queue = try DatabaseQueue(path: path, configuration: config)
             try Schema.migrator().migrate(queue)
         } catch {
@@ -66,8 +67,24 @@ public struct StoreTransaction: DetectionContext {
     public let now: Millis
     final class Cache {
         var histories: [String: [Session]] = [:]
+        var sessionLifetime: Millis = 7 * 86_400_000
+        var span: ClosedRange<Millis>?
+        /// Per db: every (user, address, place, first use) since `since`, for organisation baselines.
+        var orgRows: [String: (since: Millis, rows: [(user: String, use: SessionIP)])] = [:]
+        var organisations: [String: OrganisationBaseline] = [:]
     }
     let cache = Cache()
+
+    /// Odoo's session lifetime, as detectors see it.
+    public var sessionLifetime: Millis { cache.sessionLifetime }
+    /// What this run brought, for run-level detectors.
+    public var span: ClosedRange<Millis>? { cache.span }
+
+    /// Sets what detectors need to know about the instance and the run.
+    public func configure(sessionLifetime: Millis, span: ClosedRange<Millis>?) {
+        cache.sessionLifetime = sessionLifetime
+        cache.span = span
+    }
 
     static func evidenceText(_ e: Evidence?) -> String? { e.map { "\($0.file):\($0.line)" } }
     static func evidence(_ text: String?) -> Evidence? {
@@ -118,9 +135,10 @@ public struct StoreTransaction: DetectionContext {
             """)
         let ipStatement = try db.cachedStatement(sql: """
             INSERT INTO session_ips (session_id, ip, first_seen, last_seen, requests, internal, country_code, country_name,
-                                     region, city, latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     region, city, latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence, visits)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (session_id, ip) DO UPDATE SET
+                visits = sg_merge_visits(visits, excluded.visits),
                 first_evidence = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_evidence ELSE first_evidence END,
                 first_seen = MIN(first_seen, excluded.first_seen),
                 last_seen = MAX(last_seen, excluded.last_seen),
@@ -156,7 +174,7 @@ public struct StoreTransaction: DetectionContext {
                 try ipStatement.execute(arguments: [
                     id, use.ip, UTC.iso(use.firstSeen), UTC.iso(use.lastSeen), use.requests, internalFlag,
                     l?.countryCode, l?.countryName, l?.region, l?.city, l?.latitude, l?.longitude, l?.accuracyRadiusKm,
-                    l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence),
+                    l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence), Visits.encode(use.visits),
                 ])
             }
             if let uid = s.uid, let login = s.login {
@@ -199,28 +217,13 @@ public struct StoreTransaction: DetectionContext {
             let ids: [Int64] = chunk.map { $0[0] }
             let marks = ids.map { _ in "?" }.joined(separator: ",")
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT session_id, ip, first_seen, last_seen, requests, internal, country_code, country_name, region, city,
-                       latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence
+                SELECT session_id, ip, first_seen, last_seen, requests, \(Self.placeColumns), first_evidence, visits
                 FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip
                 """, arguments: StatementArguments(ids))
             while let r = try cursor.next() {
                 var use = SessionIP(ip: r[1], firstSeen: UTC.parse(r[2]) ?? 0, lastSeen: UTC.parse(r[3]) ?? 0,
-                                    requests: r[4], firstEvidence: Self.evidence(r[15]))
-                if (r[5] as Bool?) == true {
-                    use.placement = .internal
-                } else if (r[6] as String?) != nil || (r[13] as Int?) != nil {
-                    var l = GeoLocation()
-                    l.countryCode = r[6]
-                    l.countryName = r[7]
-                    l.region = r[8]
-                    l.city = r[9]
-                    l.latitude = r[10]
-                    l.longitude = r[11]
-                    l.accuracyRadiusKm = r[12]
-                    l.asn = r[13]
-                    l.asOrganization = r[14]
-                    use.placement = .located(l)
-                }
+                                    requests: r[4], firstEvidence: Self.evidence(r[15]), visits: Visits.decode(r[16]))
+                use.placement = Self.placement(r, at: 5)
                 ips[r[0], default: []].append(use)
             }
         }
@@ -231,6 +234,27 @@ public struct StoreTransaction: DetectionContext {
                     userAgent: r[12], firstEvidence: Self.evidence(r[14]),
                     lastEvidence: Self.evidence(r[15]), source: r[13])
         }
+    }
+
+    static let placeColumns = """
+        internal, country_code, country_name, region, city, latitude, longitude, accuracy_radius_km, asn, as_organization
+        """
+
+    /// The place stored in `placeColumns` starting at column `i`.
+    static func placement(_ r: Row, at i: Int) -> Placement {
+        if (r[i] as Bool?) == true { return .internal }
+        guard (r[i + 1] as String?) != nil || (r[i + 8] as Int?) != nil else { return .unknown }
+        var l = GeoLocation()
+        l.countryCode = r[i + 1]
+        l.countryName = r[i + 2]
+        l.region = r[i + 3]
+        l.city = r[i + 4]
+        l.latitude = r[i + 5]
+        l.longitude = r[i + 6]
+        l.accuracyRadiusKm = r[i + 7]
+        l.asn = r[i + 8]
+        l.asOrganization = r[i + 9]
+        return .located(l)
     }
 
     /// Records the users whose sessions this run changed (a temporary table the baseline refresh
@@ -257,6 +281,15 @@ public struct StoreTransaction: DetectionContext {
     /// A user's sessions, loaded once per transaction and then filtered in memory: detectors ask
     /// for the same user's history once per session.
     public func history(db name: String, user: String, from: Millis, before: Millis, excludingKey: String) throws -> [Session] {
+        try sessions(db: name, user: user).filter { $0.firstActivity >= from && $0.firstActivity < before && $0.key != excludingKey }
+    }
+
+    public func activity(db name: String, user: String, from: Millis, to: Millis) throws -> [Session] {
+        try sessions(db: name, user: user).filter { $0.lastActivity >= from && $0.firstActivity <= to }
+    }
+
+    /// All of a user's sessions in `db`, by first activity.
+    func sessions(db name: String, user: String) throws -> [Session] {
         let key = "\(name)\u{1}\(user)"
         let all: [Session]
         if let cached = cache.histories[key] {
@@ -270,7 +303,53 @@ public struct StoreTransaction: DetectionContext {
             all = try decode(rows)
             cache.histories[key] = all
         }
-        return all.filter { $0.firstActivity >= from && $0.firstActivity < before && $0.key != excludingKey }
+        return all
+    }
+
+    public func organisation(db name: String, scope: PlaceScope, since: Millis) throws -> OrganisationBaseline {
+        if let loaded = cache.orgRows[name], loaded.since <= since {
+            if let baseline = cache.organisations["\(name)\u{1}\(scope)"] { return baseline }
+        } else {
+            // One query per db and run: every address used since `since`, with its place.
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT COALESCE(s.login, 'uid:' || s.uid, 'unknown'), i.ip, i.first_seen, \(Self.placeColumns.split(separator: ",")
+                    .map { "i." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
+                FROM session_ips i JOIN sessions s ON s.id = i.session_id
+                WHERE s.db = ? AND i.last_seen >= ?
+                """, arguments: [name, UTC.iso(since)])
+            var rows: [(user: String, use: SessionIP)] = []
+            while let r = try cursor.next() {
+                let first = UTC.parse(r[2]) ?? 0
+                var use = SessionIP(ip: r[1], firstSeen: first, lastSeen: first, requests: 0, firstEvidence: nil)
+                use.placement = Self.placement(r, at: 3)
+                rows.append((r[0], use))
+            }
+            cache.orgRows[name] = (since, rows)
+            for key in cache.organisations.keys where key.hasPrefix("\(name)\u{1}") { cache.organisations[key] = nil }
+        }
+        let rows = cache.orgRows[name]!.rows
+        var users: [String: Millis] = [:]
+        var uses: [(user: String, value: String, time: Millis)] = []
+        for (user, use) in rows {
+            users[user] = min(users[user] ?? .max, use.firstSeen)
+            if let value = scope.value(of: use) { uses.append((user, value, use.firstSeen)) }
+        }
+        let baseline = OrganisationBaseline(uses: uses, users: users)
+        cache.organisations["\(name)\u{1}\(scope)"] = baseline
+        return baseline
+    }
+
+    public func authEvents(from: Millis, to: Millis) throws -> [AuthEvent] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT time_ms, kind, db, login, uid, ip, evidence FROM auth_events WHERE time_ms BETWEEN ? AND ? ORDER BY time_ms, id
+            """, arguments: [from, to])
+        return rows.compactMap { r in
+            guard let kind = AuthEvent.kind(named: r[1]) else { return nil }
+            let db: String = r[2], login: String = r[3], uid: Int = r[4], ip: String = r[5]
+            return AuthEvent(time: r[0], kind: kind, db: db.isEmpty ? nil : db, login: login.isEmpty ? nil : login,
+                             uid: uid < 0 ? nil : uid, ip: ip.isEmpty ? nil : ip,
+                             evidence: Self.evidence(r[6]) ?? Evidence(file: "?", line: 0))
+        }
     }
 
     // MARK: auth events and baselines

@@ -142,6 +142,17 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v2") { db in
+            // Visits per session address (stretches of activity), for the travel detectors.
+            try db.execute(sql: "ALTER TABLE session_ips ADD COLUMN visits TEXT NOT NULL DEFAULT ''")
+            try db.execute(sql: "CREATE INDEX auth_events_by_time ON auth_events(time_ms)")
+        }
         return m
+    }
+
+    /// `sg_merge_visits(old, new)`: the union of two visit lists (see `Visits`), used when a
+    /// session address is seen again.
+    static let mergeVisits = DatabaseFunction("sg_merge_visits", argumentCount: 2, pure: true) { values in
+        Visits.mergeEncoded(String.fromDatabaseValue(values[0]), String.fromDatabaseValue(values[1]))
     }
 }

@@ -1,0 +1,181 @@
+/// One stretch of a user's activity at a placed address: what the travel detectors compare.
+public struct ActivityPoint: Sendable {
+    public var session: Session
+    public var use: SessionIP
+    public var visit: Visit
+}
+
+/// Whether getting from one place to another in the time between was possible.
+public enum TravelVerdict: String, Sendable {
+    /// Faster than `max_speed_kmh` even over the shortest distance the accuracy radii allow.
+    case implausible
+    case plausible
+    /// A place is missing, or the radii swallow the distance: the data cannot tell.
+    case unknown
+}
+
+/// How the travel detectors (`impossible_travel`, `concurrent_sessions`, `session_ip_change`) judge
+/// a move, with the tolerances that keep mobile carriers, IPv6 churn and company VPNs quiet.
+///
+/// MaxMind places an address somewhere within `accuracy_radius` km of its point, so the shortest
+/// possible distance between two addresses is the great-circle distance minus both radii (times
+/// `radius_factor`). Only that lower bound is compared with `max_speed_kmh`.
+public struct TravelPolicy: Sendable {
+    public enum SameASN: String, CaseIterable, Sendable {
+        /// Never tolerate on the ASN alone.
+        case never
+        /// Tolerate when both addresses are in one ASN *and* one country: a national carrier's CGNAT
+        /// pools are placed in whichever city the pool happens to be registered.
+        case sameCountry = "same_country"
+        case always
+    }
+
+    public static let parameters = [
+        "max_speed_kmh", "radius_factor", "min_distance_km", "tolerate_same_asn", "tolerate_same_network",
+        "network_prefix_v4", "network_prefix_v6", "tolerate_org_familiar", "org_share", "org_min_users", "org_history_days",
+    ]
+
+    public var maxSpeedKmh: Double
+    public var radiusFactor: Double
+    /// Lower-bound distances below this are never implausible (city-level jitter of the databases).
+    public var minDistanceKm: Double
+    public var sameASN: SameASN
+    public var sameNetwork: Bool
+    public var network: PlaceScope
+    public var orgFamiliar: Bool
+    public var orgShare: Double
+    public var orgMinUsers: Int
+    public var orgHistoryDays: Int
+
+    public init(params: RuleParams) throws(RuleError) {
+        maxSpeedKmh = try params.double("max_speed_kmh", default: 1000, range: 1...100_000)
+        radiusFactor = try params.double("radius_factor", default: 1, range: 0...10)
+        minDistanceKm = try params.double("min_distance_km", default: 100, range: 0...20_000)
+        sameASN = SameASN(rawValue: try params.choice("tolerate_same_asn", SameASN.allCases.map(\.rawValue), default: "same_country"))!
+        sameNetwork = try params.bool("tolerate_same_network", default: true)
+        network = PlaceScope(.network, v4Prefix: try params.int("network_prefix_v4", default: 24, range: 8...32),
+                             v6Prefix: try params.int("network_prefix_v6", default: 64, range: 16...128))
+        orgFamiliar = try params.bool("tolerate_org_familiar", default: true)
+        orgShare = try params.double("org_share", default: 0.2, range: 0...1)
+        orgMinUsers = try params.int("org_min_users", default: 3, range: 1...100_000)
+        orgHistoryDays = try params.int("org_history_days", default: 90, range: 1...3650)
+    }
+
+    /// The judgement of one move, with the figures behind it.
+    public struct Judgement: Sendable {
+        public var verdict: TravelVerdict
+        public var distanceKm: Double?
+        public var lowerBoundKm: Double?
+        public var gapSeconds: Int
+        public var speedKmh: Double?
+        /// Why an otherwise fast move was let go, or why the verdict is unknown.
+        public var reason: String?
+    }
+
+    /// Judges the move from `a` to `b` (b later, or overlapping when `gap` is zero).
+    /// `familiar` says whether an address's place is familiar to the organisation.
+    public func judge(_ a: SessionIP, _ b: SessionIP, gap: Millis, familiar: (SessionIP) throws -> Bool) rethrows -> Judgement {
+        let gapSeconds = Int(max(gap, 0) / 1000)
+        if a.ip == b.ip { return Judgement(verdict: .plausible, gapSeconds: gapSeconds, reason: "same address") }
+        if sameNetwork, let n = network.value(of: a), n == network.value(of: b) {
+            return Judgement(verdict: .plausible, gapSeconds: gapSeconds, reason: "same network \(n)")
+        }
+        guard let la = a.placement.location, let lb = b.placement.location,
+              let latA = la.latitude, let lonA = la.longitude, let latB = lb.latitude, let lonB = lb.longitude else {
+            return Judgement(verdict: .unknown, gapSeconds: gapSeconds, reason: "an address has no known place")
+        }
+        let distance = GeoMath.distanceKm(latA, lonA, latB, lonB)
+        let radii = Double((la.accuracyRadiusKm ?? 0) + (lb.accuracyRadiusKm ?? 0)) * radiusFactor
+        let lower = max(0, distance - radii)
+        var j = Judgement(verdict: .unknown, distanceKm: distance, lowerBoundKm: lower, gapSeconds: gapSeconds)
+        guard lower > 0 else {
+            j.reason = "the accuracy radii (\(Int(radii.rounded())) km) cover the distance"
+            return j
+        }
+        let hours = Double(max(gap, 0)) / 3_600_000
+        j.speedKmh = hours > 0 ? lower / hours : .infinity
+        if lower < minDistanceKm || j.speedKmh! <= maxSpeedKmh {
+            j.verdict = .plausible
+            return j
+        }
+        if let asnA = la.asn, asnA == lb.asn {
+            if sameASN == .always || (sameASN == .sameCountry && la.countryCode != nil && la.countryCode == lb.countryCode) {
+                j.verdict = .plausible
+                j.reason = "same network operator AS\(asnA)"
+                return j
+            }
+        }
+        // Only the place arrived at: an office everyone uses is no alibi for where the user came from.
+        if orgFamiliar, try familiar(b) {
+            j.verdict = .plausible
+            j.reason = "arrived at a place many colleagues use (company VPN or office)"
+            return j
+        }
+        j.verdict = .implausible
+        return j
+    }
+
+    /// Whether an address's site (network and city) was used by many of the organisation's users before `before`.
+    public func familiarity(db: String, user: String, before: Millis, context: any DetectionContext) -> (SessionIP) throws -> Bool {
+        { use in
+            guard self.orgFamiliar else { return false }
+            let scope = PlaceScope(.site, v4Prefix: self.network.v4Prefix, v6Prefix: self.network.v6Prefix)
+            guard let value = scope.value(of: use) else { return false }
+            let org = try context.organisation(db: db, scope: scope, since: before - Millis(self.orgHistoryDays) * 86_400_000)
+            return org.isFamiliar(value, user: user, before: before, share: self.orgShare, minUsers: self.orgMinUsers)
+        }
+    }
+
+    /// The placed activity points of `sessions`, one per visit.
+    public static func points(_ sessions: [Session]) -> [ActivityPoint] {
+        var result: [ActivityPoint] = []
+        for s in sessions {
+            for use in s.ips where use.placement.location?.latitude != nil {
+                for v in use.visits { result.append(ActivityPoint(session: s, use: use, visit: v)) }
+            }
+        }
+        return result
+    }
+
+    /// The reproducible facts of a judged move.
+    public func facts(from a: ActivityPoint, to b: ActivityPoint, _ j: Judgement) -> [(String, JSON)] {
+        func place(_ p: ActivityPoint) -> JSON {
+            let l = p.use.placement.location
+            return .object([
+                ("ip", .string(p.use.ip)),
+                ("session", .string(p.session.identifier ?? p.session.key)),
+                ("country", .string(l?.countryCode)),
+                ("city", .string(l?.city)),
+                ("latitude", l?.latitude.map { .double($0) } ?? .null),
+                ("longitude", l?.longitude.map { .double($0) } ?? .null),
+                ("accuracy_radius_km", l?.accuracyRadiusKm.map { .int($0) } ?? .null),
+                ("asn", l?.asn.map { .int($0) } ?? .null),
+                ("as_organization", .string(l?.asOrganization)),
+                ("from", .string(UTC.iso(p.visit.start))),
+                ("to", .string(UTC.iso(p.visit.end))),
+            ])
+        }
+        func round(_ v: Double?) -> JSON {
+            guard let v, v.isFinite else { return v == nil ? .null : .string("infinite") }
+            return .double((v * 10).rounded() / 10)
+        }
+        return [
+            ("verdict", .string(j.verdict.rawValue)),
+            ("from", place(a)),
+            ("to", place(b)),
+            ("distance_km", round(j.distanceKm)),
+            ("lower_bound_km", round(j.lowerBoundKm)),
+            ("radius_factor", .double(radiusFactor)),
+            ("gap_seconds", .int(j.gapSeconds)),
+            ("speed_kmh", round(j.speedKmh)),
+            ("max_speed_kmh", .double(maxSpeedKmh)),
+            ("min_distance_km", .double(minDistanceKm)),
+        ]
+    }
+
+    /// "Brussels, BE" for messages.
+    public static func describe(_ use: SessionIP) -> String {
+        let l = use.placement.location
+        return [l?.city, l?.countryCode].compactMap { $0 }.joined(separator: ", ") + " (\(use.ip))"
+    }
+}

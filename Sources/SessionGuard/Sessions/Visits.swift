@@ -1,0 +1,93 @@
+/// A stretch of continuous activity of a session at one address: requests less than `Visits.gap`
+/// apart belong to one visit. Visits, not just first and last sight, are what lets the travel
+/// detectors tell a user who is *at* two places at once from one who left one for the other.
+public struct Visit: Sendable, Hashable {
+    public var start: Millis
+    public var end: Millis
+
+    public init(_ start: Millis, _ end: Millis) {
+        self.start = start
+        self.end = end
+    }
+
+    public func overlaps(_ other: Visit) -> Bool { start <= other.end && other.start <= end }
+}
+
+/// Operations on a session address's visits: sorted by start, disjoint, more than `gap` apart.
+public enum Visits {
+    /// Requests further apart than this start a new visit (30 minutes, a common "visit" definition).
+    public static let gap: Millis = 30 * 60_000
+    /// A cap per session address; beyond it the closest neighbours merge (a long-lived session with
+    /// thousands of visits keeps its shape at coarser grain).
+    public static let limit = 256
+
+    /// Records activity at `time`. Events come nearly in time order, so this is O(1) almost always.
+    @inline(__always)
+    public static func add(_ time: Millis, to visits: inout [Visit]) {
+        if let last = visits.last {
+            if time >= last.start {
+                if time - last.end > gap { visits.append(Visit(time, time)) } else if time > last.end { visits[visits.count - 1].end = time }
+                if visits.count > limit { compact(&visits) }
+                return
+            }
+        } else {
+            visits.append(Visit(time, time))
+            return
+        }
+        merge(&visits, [Visit(time, time)])
+    }
+
+    /// Merges `other` into `visits` (both sorted): overlapping or close visits become one. Merging
+    /// is idempotent, so re-reading the same log changes nothing.
+    public static func merge(_ visits: inout [Visit], _ other: [Visit]) {
+        guard !other.isEmpty else { return }
+        var all = (visits + other).sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+        var out: [Visit] = []
+        out.reserveCapacity(all.count)
+        for v in all {
+            if let last = out.last, v.start - last.end <= gap {
+                out[out.count - 1].end = max(last.end, v.end)
+            } else {
+                out.append(v)
+            }
+        }
+        all = out
+        while all.count > limit { compact(&all) }
+        visits = all
+    }
+
+    /// Joins the two neighbouring visits with the smallest gap.
+    static func compact(_ visits: inout [Visit]) {
+        guard visits.count > 1 else { return }
+        var best = 0
+        for i in 1..<(visits.count - 1) where visits[i + 1].start - visits[i].end < visits[best + 1].start - visits[best].end {
+            best = i
+        }
+        visits[best].end = max(visits[best].end, visits[best + 1].end)
+        visits.remove(at: best + 1)
+    }
+
+    /// The store's text form: `start-end` in epoch milliseconds, comma separated.
+    public static func encode(_ visits: [Visit]) -> String {
+        visits.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
+    }
+
+    /// Parses `encode`'s form; malformed parts are skipped.
+    public static func decode(_ text: String?) -> [Visit] {
+        guard let text, !text.isEmpty else { return [] }
+        var result: [Visit] = []
+        for part in text.split(separator: ",") {
+            let ends = part.split(separator: "-", maxSplits: 1)
+            guard ends.count == 2, let a = Millis(ends[0]), let b = Millis(ends[1]), a <= b else { continue }
+            result.append(Visit(a, b))
+        }
+        return result.sorted { $0.start < $1.start }
+    }
+
+    /// `merge` over the text form: the SQL function the store uses when a session address is seen again.
+    public static func mergeEncoded(_ a: String?, _ b: String?) -> String {
+        var visits = decode(a)
+        merge(&visits, decode(b))
+        return encode(visits)
+    }
+}
