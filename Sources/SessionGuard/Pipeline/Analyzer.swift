@@ -100,7 +100,11 @@ public final class Analyzer {
             var findings: [Finding] = []
             var newFindings = 0
             func record(_ rule: Rule, _ subject: SubjectDraft) throws {
-                let draft = subject.draft
+                var draft = subject.draft
+                // Run-level detectors cite bare addresses: place them so filters and reports can use the place.
+                for i in draft.places.indices where draft.places[i].placement == .unknown {
+                    draft.places[i].placement = locator.place(draft.places[i].ip)
+                }
                 guard rule.when.admits(places: draft.places), !rule.unless.excepts(user: subject.user, places: draft.places) else { return }
                 var facts = draft.facts
                 if let score = rule.score { facts.append(("score", .int(score))) }
