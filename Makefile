@@ -18,6 +18,7 @@ samples: deps release
 test: deps test-deps
 	swift build
 	swift test
+	.build/debug/sessionguard rules test --config Samples/sessionguard.yml
 
 release:
 	swift build -c release

@@ -12,6 +12,52 @@ struct RuleLoaderTests {
         #expect(Set(rules.map(\.detectorName)) == Set(DetectorRegistry.all.map { $0.name }))
     }
 
+    @Test("every shipped rule has a firing and a quiet test case, and they pass")
+    func shippedTests() throws {
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        for rule in rules {
+            #expect(rule.tests.contains { $0.expect.contains { $0.fires } }, "\(rule.id) has no firing case")
+            #expect(rule.tests.contains { $0.expect.contains { !$0.fires } }, "\(rule.id) has no quiet case")
+        }
+        let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
+                                     asn: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-ASN-Sample.mmdb")))
+        let (outcomes, untested) = RuleTests.run(rules, locator: locator)
+        #expect(untested.isEmpty)
+        for o in outcomes { #expect(o.passed, "\(o.rule): \(o.name): \(o.problems)") }
+    }
+
+    @Test("a failing expectation is reported with the rule file and the test's line")
+    func failingTest() throws {
+        let dir = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: samplePath("Rules/tests/brute-force-fires.log"), toPath: dir.appendingPathComponent("b.log").path)
+        let yaml = """
+            id: b
+            detector: login_failures
+            severity: medium
+            params: { report: bursts }
+            tests:
+              - name: wrong on purpose
+                log: b.log
+                expect: [{ user: admin, fires: false }, { user: nobody, fires: true }]
+              - name: override makes it quiet
+                log: b.log
+                params: { max_failures_per_login: 50, max_failures_per_ip: 50 }
+                expect: [{ user: admin, fires: false }]
+            """
+        let (rules, errors) = RuleLoader.parse(yaml, file: dir.appendingPathComponent("b.yml").path)
+        try #require(errors.isEmpty, "\(errors)")
+        let (outcomes, _) = RuleTests.run(rules, locator: GeoLocator(city: nil, asn: nil))
+        #expect(outcomes.count == 2)
+        #expect(outcomes[0].problems.count == 2)
+        #expect(outcomes[0].line == 6)
+        #expect(outcomes[0].problems[0].contains("expected admin not to be flagged"))
+        #expect(outcomes[0].problems[1].contains("it flagged: admin"))
+        #expect(outcomes[1].passed)
+        let (_, bad) = RuleLoader.parse(yaml.replacingOccurrences(of: "max_failures_per_login: 50", with: "max_failure: 50"),
+                                        file: dir.appendingPathComponent("b.yml").path)
+        #expect(bad.first?.message.contains("unknown parameter 'max_failure'") == true)
+    }
+
     @Test("a full rule in the design's format parses with its filters and exceptions")
     func full() throws {
         let (rules, problems) = RuleLoader.parse("""

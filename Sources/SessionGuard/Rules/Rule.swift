@@ -29,11 +29,17 @@ public struct Rule: Sendable {
     public var hash: String
 }
 
-/// A `tests:` entry (run by `sessionguard rules test`).
+/// A `tests:` entry (run by `sessionguard rules test`): a small log, the evaluation time, optional
+/// parameter overrides (e.g. a test offboarding list), and which users the rule must or must not flag.
 public struct RuleTestCase: Sendable {
     public var name: String
+    /// The log, resolved against the rule file's directory (or as given when that does not exist).
     public var log: String?
+    public var now: Millis?
+    /// The rule's detector with the test's `params:` laid over the rule's, when the test has any.
+    public var detector: (any Detector)?
     public var expect: [(user: String, fires: Bool)]
+    public var line: Int
 }
 
 /// `when:` — all given conditions must match: PCRE2 patterns on the session's db and user, a list

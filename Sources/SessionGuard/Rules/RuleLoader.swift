@@ -160,7 +160,7 @@ public enum RuleLoader {
         }
         let when = try parseWhen(node["when"], file: file)
         let unless = try parseUnless(node["unless"], file: file)
-        let tests = try parseTests(node["tests"], file: file)
+        let tests = try parseTests(node["tests"], file: file, params: params, detectorType: detectorType)
         let hash = StableHash.hex([(try? Yams.serialize(node: node)) ?? id])
         return Rule(id: id, title: title, detectorName: detectorName, detector: detector, severity: severity, score: score,
                     when: when, unless: unless, recommend: recommend, tests: tests, file: file, line: line, hash: hash)
@@ -254,12 +254,38 @@ public enum RuleLoader {
         return RuleException()
     }
 
-    static func parseTests(_ node: Node?, file: String) throws(RuleError) -> [RuleTestCase] {
+    static func parseTests(_ node: Node?, file: String, params: Node?, detectorType: any Detector.Type) throws(RuleError) -> [RuleTestCase] {
         var cases: [RuleTestCase] = []
+        let known = ["name", "log", "now", "params", "expect"]
         for item in try list(node, "tests", file: file) {
-            guard case .mapping = item else { throw located(file, item, "each test is a mapping with name, log and expect") }
+            guard case .mapping(let map) = item else { throw located(file, item, "each test is a mapping with name, log and expect") }
+            for (key, _) in map where !known.contains(key.string ?? "") {
+                throw located(file, key, "unknown key '\(key.string ?? "")' in a test (known: \(known.joined(separator: ", ")))")
+            }
             let name = try scalar(item["name"], "name", file: file, required: false) ?? "unnamed"
-            let log = try scalar(item["log"], "log", file: file, required: false)
+            var log = try scalar(item["log"], "log", file: file, required: false)
+            if let given = log, !given.hasPrefix("/") {
+                let beside = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(given)
+                if FileManager.default.fileExists(atPath: beside) || !FileManager.default.fileExists(atPath: given) { log = beside }
+            }
+            var now: Millis?
+            if let text = try scalar(item["now"], "now", file: file, required: false) {
+                guard let t = UTC.parse(text) else { throw located(file, item["now"], "now must be an ISO 8601 time such as 2025-03-08T00:00:00Z") }
+                now = t
+            }
+            var detector: (any Detector)?
+            if let overrides = item["params"] {
+                guard case .mapping(let extra) = overrides else { throw located(file, overrides, "a test's 'params' must be a mapping") }
+                var merged: [(Node, Node)] = []
+                if let params, case .mapping(let base) = params {
+                    merged = base.filter { pair in !extra.keys.contains { $0.string == pair.key.string } }.map { ($0.key, $0.value) }
+                }
+                merged += extra.map { ($0.key, $0.value) }
+                for (key, _) in extra where !detectorType.parameters.contains(key.string ?? "") {
+                    throw located(file, key, "unknown parameter '\(key.string ?? "")' for \(detectorType.name)")
+                }
+                detector = try detectorType.init(params: RuleParams(file: file, node: .mapping(.init(merged)), fallbackMark: overrides.mark))
+            }
             var expect: [(String, Bool)] = []
             for e in try list(item["expect"], "expect", file: file) {
                 guard let user = e["user"]?.string, let fires = e["fires"]?.bool else {
@@ -267,7 +293,8 @@ public enum RuleLoader {
                 }
                 expect.append((user, fires))
             }
-            cases.append(RuleTestCase(name: name, log: log, expect: expect))
+            guard log != nil, !expect.isEmpty else { throw located(file, item, "a test needs a log and at least one expectation") }
+            cases.append(RuleTestCase(name: name, log: log, now: now, detector: detector, expect: expect, line: item.mark?.line ?? 1))
         }
         return cases
     }

@@ -18,17 +18,10 @@ struct Analyze: ParsableCommand {
     @Argument(help: "Log files (.gz included; rotated sets are merged in time order), or - for standard input.")
     var logs: [String] = []
 
-    @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
-    var config: String?
-
     @Option(help: "Input format: auto or odoo.")
     var format: String?
 
-    @Option(help: "MaxMind City database, or 'none' to run without locations (default: /usr/share/GeoIP/GeoLite2-City.mmdb).")
-    var geoip: String?
-
-    @Option(name: .customLong("geoip-asn"), help: "MaxMind ASN database (optional; default: /usr/share/GeoIP/GeoLite2-ASN.mmdb if present).")
-    var geoipASN: String?
+    @OptionGroup var shared: SharedOptions
 
     @Option(help: "Rules directory (default: ./Rules).")
     var rules: String?
@@ -52,7 +45,7 @@ struct Analyze: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let configuration = try loadConfiguration()
+        let configuration = try shared.loadConfiguration()
         let format = format ?? configuration.format ?? "auto"
         guard ["auto", "odoo"].contains(format) else {
             throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo)", code: 2)
@@ -74,12 +67,8 @@ struct Analyze: ParsableCommand {
         guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
 
         // Everything that can be wrong with rules or databases fails before any input is read.
-        let rulesDirectory = rules ?? configuration.rules ?? "Rules"
-        let loadedRules: [Rule]
-        do { loadedRules = try RuleLoader.load(directory: rulesDirectory) } catch {
-            throw CLIError(message: "invalid rules:\n\(error.description)", code: 2)
-        }
-        let locator = try openGeoIP(configuration)
+        let loadedRules = try shared.loadRules(rules, configuration)
+        let locator = try shared.openGeoIP(configuration)
         let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
         let sessionStore: SQLiteStore
         do { sessionStore = try SQLiteStore.open(url: storeURL) } catch {
@@ -120,37 +109,5 @@ struct Analyze: ParsableCommand {
         if let threshold = failOnSeverity, result.recommendations.contains(where: { $0.severity >= threshold && $0.status == "open" }) {
             throw ExitCode(1)
         }
-    }
-
-    func loadConfiguration() throws -> Configuration {
-        let path = config ?? (FileManager.default.fileExists(atPath: "sessionguard.yml") ? "sessionguard.yml" : nil)
-        guard let path else { return Configuration() }
-        do { return try Configuration.load(path: path) } catch {
-            throw CLIError(message: error.description, code: 2)
-        }
-    }
-
-    func openGeoIP(_ configuration: Configuration) throws -> GeoLocator {
-        let cityPath = geoip ?? configuration.geoip ?? "/usr/share/GeoIP/GeoLite2-City.mmdb"
-        var city: GeoDatabase?
-        if cityPath != "none" {
-            do { city = try GeoDatabase(path: cityPath) } catch {
-                throw CLIError(message: """
-                    no usable GeoIP City database: \(error.description)
-                      Install one with geoipupdate (Debian: apt install geoipupdate, then set your MaxMind account
-                      in /etc/GeoIP.conf and run geoipupdate), point to one with --geoip FILE, or run without
-                      locations with --geoip none (location rules then give no verdicts).
-                    """, code: 2)
-            }
-        }
-        var asn: GeoDatabase?
-        let asnDefault = "/usr/share/GeoIP/GeoLite2-ASN.mmdb"
-        if let asnPath = geoipASN ?? configuration.geoipASN ?? (FileManager.default.fileExists(atPath: asnDefault) ? asnDefault : nil),
-           asnPath != "none" {
-            do { asn = try GeoDatabase(path: asnPath) } catch {
-                throw CLIError(message: "unusable GeoIP ASN database: \(error.description)", code: 2)
-            }
-        }
-        return GeoLocator(city: city, asn: asn)
     }
 }
