@@ -122,6 +122,27 @@ struct EndToEndTests {
         #expect(counts == [5, 4, 2])
     }
 
+    @Test("explain shows a recommendation's reasons, findings and the cited log lines; unknown ids exit 1")
+    func explain() throws {
+        let dir = temporaryDirectory()
+        #expect(try analyze(dir, report: "r").status == 0)
+        let doc = try document(dir, "r")
+        let recommendations = try #require(doc["recommendations"] as? [[String: Any]])
+        let alice = try #require(recommendations.first { $0["user"] as? String == "alice@example.com" })
+        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let shown = try run(["explain", "--store", store, alice["id"] as! String])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("Recommendation \(alice["id"] as! String) — high — revoke_session — open"))
+        #expect(shown.stdout.contains("impossible-travel"))
+        #expect(shown.stdout.contains("Samples/logs/odoo.log:4327"))
+        #expect(shown.stdout.contains("\"POST /web/dataset/call_kw/sale.order/web_search_read"))  // the cited line itself
+        let session = try run(["explain", "--store", store, "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk"])
+        #expect(session.stdout.contains("203.0.113.130  São Paulo"))
+        let unknown = try run(["explain", "--store", store, "F-0000000000000000"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("no finding, recommendation or session"))
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

@@ -114,4 +114,17 @@ extension StoreTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
+
+    @Test("JSON read back keeps key order, escapes and numbers")
+    func jsonRoundTrip() throws {
+        let value = JSON.object([
+            ("z", .int(-3)), ("a", .double(2.5)), ("s", .string("<script>\"x\"\n\u{1F600}\u{7}")),
+            ("n", .null), ("b", .bool(false)), ("list", .array([.int(1), .object([]), .array([])])),
+        ])
+        #expect(JSON.parse(value.serialized()) == value)
+        #expect(JSON.parse(value.serialized(pretty: true)) == value)
+        #expect(JSON.parse("{\"a\": 1,}") == nil)
+        #expect(JSON.parse("[1, 2") == nil)
+        #expect(JSON.parse("\"\\ud83d\\ude00\"") == .string("\u{1F600}"))
+    }
 }

@@ -83,3 +83,124 @@ public enum JSON: Sendable, Equatable {
         out += "\""
     }
 }
+
+extension JSON {
+    /// Parses JSON text keeping object key order (the store's facts and evidence columns, read back
+    /// for `explain` and reports). Returns nil for malformed text.
+    public static func parse(_ text: String) -> JSON? {
+        var parser = Parser(bytes: Array(text.utf8))
+        guard let value = parser.value() else { return nil }
+        parser.skipSpace()
+        return parser.index == parser.bytes.count ? value : nil
+    }
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func skipSpace() {
+            while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        }
+
+        mutating func literal(_ word: String, _ value: JSON) -> JSON? {
+            let w = Array(word.utf8)
+            guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else { return nil }
+            index += w.count
+            return value
+        }
+
+        mutating func value() -> JSON? {
+            skipSpace()
+            guard index < bytes.count else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "n"): return literal("null", .null)
+            case UInt8(ascii: "t"): return literal("true", .bool(true))
+            case UInt8(ascii: "f"): return literal("false", .bool(false))
+            case UInt8(ascii: "\""): return string().map(JSON.string)
+            case UInt8(ascii: "["):
+                index += 1
+                var items: [JSON] = []
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                while true {
+                    guard let item = value() else { return nil }
+                    items.append(item)
+                    skipSpace()
+                    guard index < bytes.count else { return nil }
+                    index += 1
+                    if bytes[index - 1] == UInt8(ascii: "]") { return .array(items) }
+                    guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
+                }
+            case UInt8(ascii: "{"):
+                index += 1
+                var pairs: [(String, JSON)] = []
+                skipSpace()
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
+                while true {
+                    skipSpace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = string() else { return nil }
+                    skipSpace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                    index += 1
+                    guard let item = value() else { return nil }
+                    pairs.append((key, item))
+                    skipSpace()
+                    guard index < bytes.count else { return nil }
+                    index += 1
+                    if bytes[index - 1] == UInt8(ascii: "}") { return .object(pairs) }
+                    guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
+                }
+            default:
+                let start = index
+                while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                if let i = Int64(text) { return .int(i) }
+                return Double(text).map(JSON.double)
+            }
+        }
+
+        mutating func string() -> String? {
+            index += 1  // opening quote
+            var scalars = String.UnicodeScalarView()
+            var raw: [UInt8] = []
+            func flush() {
+                scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
+                raw.removeAll()
+            }
+            while index < bytes.count {
+                let b = bytes[index]
+                index += 1
+                if b == UInt8(ascii: "\"") { flush(); return String(scalars) }
+                guard b == UInt8(ascii: "\\") else { raw.append(b); continue }
+                guard index < bytes.count else { return nil }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "n"): raw.append(0x0A)
+                case UInt8(ascii: "r"): raw.append(0x0D)
+                case UInt8(ascii: "t"): raw.append(0x09)
+                case UInt8(ascii: "b"): raw.append(0x08)
+                case UInt8(ascii: "f"): raw.append(0x0C)
+                case UInt8(ascii: "u"):
+                    guard var code = hex4() else { return nil }
+                    if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                       bytes[index + 1] == UInt8(ascii: "u") {
+                        index += 2
+                        guard let low = hex4() else { return nil }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    flush()
+                    scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
+                default: raw.append(e)
+                }
+            }
+            return nil
+        }
+
+        mutating func hex4() -> UInt32? {
+            guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else { return nil }
+            index += 4
+            return v
+        }
+    }
+}

@@ -137,6 +137,17 @@ public struct TravelPolicy: Sendable {
         return result
     }
 
+    /// The log lines that show the move: the last one at the first place when known (the
+    /// session's last line, if that is where the visit ended), and the first at the second.
+    public static func evidence(from a: ActivityPoint, to b: ActivityPoint) -> [Evidence] {
+        // The store keeps session times to the second and visits to the millisecond.
+        let left = a.visit.end / 1000 == a.session.lastActivity / 1000 ? (a.session.lastEvidence ?? a.use.firstEvidence) : a.use.firstEvidence
+        let right = b.visit.start / 1000 == b.session.firstActivity / 1000 ? (b.session.firstEvidence ?? b.use.firstEvidence) : b.use.firstEvidence
+        var out: [Evidence] = []
+        for e in [left, right].compactMap({ $0 }) where !out.contains(e) { out.append(e) }
+        return out
+    }
+
     /// The reproducible facts of a judged move.
     public func facts(from a: ActivityPoint, to b: ActivityPoint, _ j: Judgement) -> [(String, JSON)] {
         func place(_ p: ActivityPoint) -> JSON {

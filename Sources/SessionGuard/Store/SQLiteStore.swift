@@ -449,6 +449,74 @@ public struct StoreTransaction: DetectionContext {
         return (stored, isNew)
     }
 
+    // MARK: reading back (explain, reports)
+
+    static let findingColumns = """
+        id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen, last_seen, summary, facts,
+        evidence, recommend, rule_hash, geoip_build
+        """
+
+    func decodeFinding(_ r: Row) -> Finding {
+        var evidence: [Evidence] = []
+        if case .array(let items)? = JSON.parse(r[13]) {
+            for case .object(let pairs) in items {
+                if case .string(let file)? = pairs.first(where: { $0.0 == "file" })?.1,
+                   case .int(let line)? = pairs.first(where: { $0.0 == "line" })?.1 {
+                    evidence.append(Evidence(file: file, line: Int(line)))
+                }
+            }
+        }
+        var facts: [(String, JSON)] = []
+        if case .object(let pairs)? = JSON.parse(r[12]) { facts = pairs }
+        return Finding(id: r[0], rule: r[1], detector: r[2], severity: Severity(rawValue: r[3]) ?? .info, db: r[4], user: r[5],
+                       userID: r[6], sessionKey: r[7], sessionIdentifier: r[8], firstSeen: UTC.parse(r[9]) ?? 0,
+                       lastSeen: UTC.parse(r[10]) ?? 0, summary: r[11], facts: facts, evidence: evidence,
+                       recommend: RecommendedAction(rawValue: r[14]) ?? .review, ruleHash: r[15], geoipBuild: r[16])
+    }
+
+    public func finding(id: String) throws -> Finding? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE id = ?", arguments: [id]).map(decodeFinding)
+    }
+
+    /// The findings about one session (or login, or address: whatever their key names).
+    public func findings(db name: String, key: String) throws -> [Finding] {
+        try Row.fetchAll(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE db = ? AND session_key = ? ORDER BY first_seen, id",
+                         arguments: [name, key]).map(decodeFinding)
+    }
+
+    static let recommendationColumns = "id, action, db, target, user, session_identifier, session_key, severity, status, reasons"
+
+    func decodeRecommendation(_ r: Row) throws -> Recommendation {
+        var reasons: [String] = []
+        if case .array(let items)? = JSON.parse(r[9]) { reasons = items.compactMap { if case .string(let s) = $0 { s } else { nil } } }
+        let id: String = r[0]
+        let findings = try String.fetchAll(db, sql: """
+            SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ? ORDER BY finding_id
+            """, arguments: [id])
+        return Recommendation(id: id, action: RecommendedAction(rawValue: r[1]) ?? .review, db: r[2], target: r[3], user: r[4],
+                              sessionIdentifier: r[5], sessionKey: r[6], severity: Severity(rawValue: r[7]) ?? .info, status: r[8],
+                              findings: findings, reasons: reasons)
+    }
+
+    public func recommendation(id: String) throws -> Recommendation? {
+        try Row.fetchOne(db, sql: "SELECT \(Self.recommendationColumns) FROM recommendations WHERE id = ?", arguments: [id])
+            .map(decodeRecommendation)
+    }
+
+    /// The recommendations a finding is part of.
+    public func recommendations(finding: String) throws -> [Recommendation] {
+        try Row.fetchAll(db, sql: """
+            SELECT \(Self.recommendationColumns) FROM recommendations
+            WHERE id IN (SELECT recommendation_id FROM recommendation_findings WHERE finding_id = ?) ORDER BY id
+            """, arguments: [finding]).map(decodeRecommendation)
+    }
+
+    /// Sessions whose identifier or key is `text` (in any database).
+    public func sessions(matching text: String) throws -> [Session] {
+        try decode(Row.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE identifier = ? OR session_key = ? ORDER BY db, id",
+                                arguments: [text, text]))
+    }
+
     /// Row counts of the main tables, for tests and `config check`.
     public func count(_ table: String) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0

@@ -53,3 +53,13 @@ struct SharedOptions: ParsableArguments {
         }
     }
 }
+
+extension SharedOptions {
+    /// Opens the store named by `--store`, else the configuration's, else ./sessionguard.sqlite; errors exit 2.
+    func openStore(_ url: String?, _ configuration: Configuration) throws -> SQLiteStore {
+        let storeURL = url ?? configuration.store ?? "sqlite:sessionguard.sqlite"
+        do { return try SQLiteStore.open(url: storeURL) } catch {
+            throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
+        }
+    }
+}

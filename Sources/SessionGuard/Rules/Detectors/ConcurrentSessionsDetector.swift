@@ -38,7 +38,7 @@ public struct ConcurrentSessionsDetector: Detector {
                             + "\(TravelPolicy.describe(b.use)), at least \(Int(j.lowerBoundKm!.rounded())) km apart "
                             + "(\(UTC.iso(start)) to \(UTC.iso(end)))",
                         facts: facts,
-                        evidence: [a.use.firstEvidence, b.use.firstEvidence].compactMap { $0 },
+                        evidence: TravelPolicy.evidence(from: a, to: b),
                         firstSeen: start, lastSeen: end, places: [b.use]))
                     break search
                 }

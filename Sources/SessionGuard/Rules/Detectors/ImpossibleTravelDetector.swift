@@ -51,7 +51,7 @@ public struct ImpossibleTravelDetector: Detector {
                     + "\(TravelPolicy.describe(b.use)) at \(UTC.iso(b.visit.start)): at least \(Int(j.lowerBoundKm!.rounded())) km "
                     + "in \(Duration.describe(seconds: j.gapSeconds)), faster than \(Int(policy.maxSpeedKmh)) km/h",
                 facts: policy.facts(from: a, to: b, j),
-                evidence: [a.use.firstEvidence, b.use.firstEvidence].compactMap { $0 },
+                evidence: TravelPolicy.evidence(from: a, to: b),
                 firstSeen: a.visit.end, lastSeen: b.visit.start, places: [b.use]))
         }
         return drafts

@@ -41,7 +41,7 @@ public struct SessionIPChangeDetector: Detector {
                         + "\(TravelPolicy.describe(b.use)) \(how), at least \(Int(j.lowerBoundKm!.rounded())) km apart: "
                         + "a copied session cookie?",
                     facts: policy.facts(from: a, to: b, j),
-                    evidence: [a.use.firstEvidence, b.use.firstEvidence].compactMap { $0 },
+                    evidence: TravelPolicy.evidence(from: a, to: b),
                     firstSeen: a.visit.start, lastSeen: b.visit.end, places: [b.use]))
             }
         }

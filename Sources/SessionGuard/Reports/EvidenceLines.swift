@@ -1,0 +1,41 @@
+import Foundation
+
+/// Reads the log lines findings cite (`file:line`), so an analyst sees the records themselves.
+/// Files are read once each, in windows (`.gz` included); a file that has been rotated away or
+/// shortened since is reported as such, not guessed at.
+public enum EvidenceLines {
+    public enum Line: Sendable, Equatable {
+        case text(String)
+        case unavailable(String)
+    }
+
+    /// The text of each cited line. Lines are cut at 2,000 characters.
+    public static func read(_ evidence: [Evidence]) -> [Evidence: Line] {
+        var result: [Evidence: Line] = [:]
+        for (file, cited) in Dictionary(grouping: Set(evidence), by: \.file) {
+            var wanted = Set(cited.map(\.line))
+            let last = wanted.max() ?? 0
+            do {
+                let reader = try ChunkedReader(path: file)
+                var number = 0
+                reading: while let chunk = try reader.next() {
+                    var start = 0
+                    for i in 0..<chunk.count where chunk[i] == 0x0A || i == chunk.count - 1 {
+                        number += 1
+                        let end = chunk[i] == 0x0A ? i : i + 1
+                        if wanted.remove(number) != nil {
+                            let bytes = UnsafeBufferPointer(rebasing: chunk[start..<min(end, start + 2000)])
+                            result[Evidence(file: file, line: number)] = .text(String(decoding: bytes, as: UTF8.self))
+                        }
+                        start = i + 1
+                        if number >= last { break reading }
+                    }
+                }
+                for line in wanted { result[Evidence(file: file, line: line)] = .unavailable("the file has fewer lines now (rotated or truncated?)") }
+            } catch {
+                for e in cited { result[e] = .unavailable(error.description) }
+            }
+        }
+        return result
+    }
+}
