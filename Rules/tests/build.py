@@ -40,13 +40,13 @@ class Log:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(t)) + ",%03d" % ms
         self.records.append((t, ms, len(self.records), "%s %d %s prod %s: %s " % (stamp, pid, level, logger, message)))
 
-    def request(self, t, pid, ip, method, target, status, ms=500):
+    def request(self, t, pid, ip, method, target, status, ms=500, db="prod"):
         g = time.gmtime(t)
         when = "%02d/%s/%d %s" % (g.tm_mday, MONTHS[g.tm_mon - 1], g.tm_year, time.strftime("%H:%M:%S", g))
         stamp = time.strftime("%Y-%m-%d %H:%M:%S", g) + ",%03d" % ms
         self.records.append((t, ms, len(self.records),
-                             '%s %d INFO prod werkzeug: %s - - [%s] "%s %s HTTP/1.1" %d - 12 0.010 0.050'
-                             % (stamp, pid, ip, when, method, target, status)))
+                             '%s %d INFO %s werkzeug: %s - - [%s] "%s %s HTTP/1.1" %d - 12 0.010 0.050'
+                             % (stamp, pid, db, ip, when, method, target, status)))
 
     def login(self, t, login, ip, sid, pid=4214, ua=None):
         self.line(t, pid, "INFO", USERS, "Login successful for db:prod login:%s from %s" % (login, ip), 100)
@@ -215,6 +215,30 @@ def main():
     log.work(at(2, 9), at(2, 10), "203.0.113.70", pid=4218)
     office_days(log, "alice@example.com", range(3), logout=False)
     log.write("offboarded-user.log")
+
+    # database-manager: someone backs up and drops a database through the manager. Its requests
+    # select no database (Odoo logs `?`), so they belong to no session: they are reported by address.
+    log = Log()
+    log.login(at(0, 9), "admin", "198.51.100.5", ident("admin-office"))
+    log.work(at(0, 9), at(0, 9, 30), "198.51.100.5")
+    log.request(at(0, 9, 31), 4216, "198.51.100.5", "POST", "/web/database/backup", 200, db="?")
+    log.request(at(0, 9, 40), 4216, "198.51.100.5", "POST", "/web/database/drop", 303, db="?")
+    log.write("database-manager-fires.log")
+    # A scanner looks at the manager's pages without changing anything: left to the web server's logs.
+    log = Log()
+    log.request(at(0, 3), 4216, "192.0.2.150", "GET", "/web/database/manager", 200, db="?")
+    log.request(at(0, 3, 1), 4216, "192.0.2.150", "GET", "/web/database/selector", 200, db="?")
+    log.login(at(0, 9), "admin", "198.51.100.5", ident("admin-office"))
+    log.work(at(0, 9), at(0, 9, 30), "198.51.100.5")
+    log.write("database-manager-quiet.log")
+
+    # mass-export: 30 spreadsheet exports in half an hour from bob's session; quiet: three.
+    for name, count in (("mass-export-fires.log", 30), ("mass-export-quiet.log", 3)):
+        log = Log()
+        log.login(at(0, 9), "bob@example.com", "198.51.100.41", ident("bob-export"))
+        for i in range(count):
+            log.request(at(0, 9, 1, 30 + 55 * i), 4216, "198.51.100.41", "POST", "/web/export/xlsx", 200)
+        log.write(name)
 
 
 if __name__ == "__main__":

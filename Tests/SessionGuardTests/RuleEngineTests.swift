@@ -142,4 +142,41 @@ struct RuleEngineTests {
         let (_, scoreErrors) = RuleLoader.parse("id: a\ndetector: idle_session\nseverity: low\nscore: 200\n", file: "r.yml")
         #expect(scoreErrors.first?.message.contains("score") == true)
     }
+
+    @Test("request_match: watched requests and records join the session of their request; unattributed ones go by address")
+    func requestMatch() throws {
+        let id = "kQ2m8v1ZtXo4RrN0aB7cD9eF3gH5iJ6kL8mN0pQ2sT"
+        var lines = Self.success(login: "admin", uid: 2, ip: "198.51.100.5", identifier: id, at: "2025-03-12 09:30:00")
+        lines += [
+            "2025-03-12 09:31:00,100 4216 INFO prod werkzeug: 198.51.100.5 - - [12/Mar/2025 09:31:00] \"POST /web/database/backup HTTP/1.1\" 200 - 3 0.001 0.010",
+            "2025-03-12 09:40:00,100 4216 INFO ? odoo.service.db: DROP DB: prod_copy ",
+            "2025-03-12 09:40:00,300 4216 INFO ? werkzeug: 198.51.100.5 - - [12/Mar/2025 09:40:00] \"POST /web/database/drop HTTP/1.1\" 303 - 3 0.001 0.010",
+            "2025-03-12 09:45:00,100 4217 INFO ? werkzeug: 192.0.2.150 - - [12/Mar/2025 09:45:00] \"POST /web/database/restore HTTP/1.1\" 200 - 3 0.001 0.010",
+        ]
+        let rules = """
+            - { id: manager, detector: request_match, severity: high, params: { method: '^POST$', path: '^/web/database/' } }
+            - { id: drop, detector: request_match, severity: critical, params: { logger: '^odoo\\.service\\.db$', message: '^DROP DB' },
+                recommend: revoke_session }
+            """
+        let result = try analyze(lines, rules: rules)
+        let manager = result.findings.filter { $0.rule == "manager" }
+        #expect(manager.count == 3)
+        let mine = try #require(manager.first { $0.sessionIdentifier == id })
+        #expect(mine.user == "admin")
+        #expect(mine.facts.first { $0.0 == "matches" }?.1 == .int(1))
+        // Requests that select no database (`?`, as the manager's do) belong to no session: by address.
+        let dbless = try #require(manager.first { $0.sessionKey == "ip:198.51.100.5" })
+        #expect(dbless.user == "anonymous" && dbless.recommend == .review)
+        #expect(manager.contains { $0.sessionKey == "ip:192.0.2.150" })
+        let drop = try #require(result.findings.first { $0.rule == "drop" })
+        #expect(drop.summary.contains("DROP DB: prod_copy"))
+        #expect(drop.summary.contains("198.51.100.5"))  // the address of the request that logged it
+        #expect(drop.evidence.first?.line == 5)
+        let (_, both) = RuleLoader.parse("id: x\ndetector: request_match\nseverity: low\nparams: { path: '^/', logger: 'x' }\n", file: "r.yml")
+        #expect(both.first?.message.contains("not both") == true)
+        let (_, none) = RuleLoader.parse("id: x\ndetector: request_match\nseverity: low\n", file: "r.yml")
+        #expect(none.first?.message.contains("needs params.path") == true)
+        let (_, bad) = RuleLoader.parse("id: x\ndetector: request_match\nseverity: low\nparams: { path: '^/web/(' }\n", file: "r.yml")
+        #expect(bad.first?.message.contains("invalid pattern for params.path") == true)
+    }
 }

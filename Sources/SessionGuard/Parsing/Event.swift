@@ -28,6 +28,8 @@ public enum EventKind: UInt8, Sendable, Codable {
     case devicesRevoked
     /// `Odoo version 18.0` start-up banner.
     case banner
+    /// A record (not a request line) a `request_match` rule watches for.
+    case watched
 }
 
 /// One meaningful record of a log, reduced to interned ids so that millions of them cost little.
@@ -58,6 +60,10 @@ public struct Event: Sendable {
     public var identifier: Int32 = none
     /// Newer device lines: the user agent.
     public var userAgent: Int32 = none
+    /// Which `request_match` watches the record matched (bit i = watch i).
+    public var watch: UInt64 = 0
+    /// Watched records: the request target or the message (first 300 bytes).
+    public var text: Int32 = none
 
     public init(time: Millis, kind: EventKind, stream: Int32, pid: Int32, origin: Origin) {
         self.time = time

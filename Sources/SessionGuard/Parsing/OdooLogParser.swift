@@ -21,8 +21,12 @@ public final class OdooPatterns: Sendable {
     let fromTail = try! PCRERegex(#"(?:^| )from (\S+) *$"#)
     /// The start of such a message, when the whole message did not match (a newline in the login).
     let loginStart = try! PCRERegex(#"^(?:Login (?:successful|failed) for |Password reset attempt for )"#)
+    /// The `request_match` rules' watches; bit i of an event's `watch` mask is `watches[i]`.
+    let watches: [Watch]
 
-    public init() {}
+    public init(watches: [Watch] = []) {
+        self.watches = Array(watches.prefix(Watch.limit))
+    }
 }
 
 /// Parses Odoo server logs (12.0–19.0 shapes, `odoo-facts.md` §1) from raw bytes into `Event`s.
@@ -45,6 +49,8 @@ public final class OdooLogParser {
     /// Request lines per private address in the current file (to notice a proxy hiding clients).
     private var internalRequests: [Int32: Int] = [:]
     private let idQuestion: Int32, idNone: Int32
+    private let requestWatches: [(bit: UInt64, matchers: WatchMatchers)]
+    private let recordWatches: [(bit: UInt64, matchers: WatchMatchers)]
 
     public init(interner: Interner, patterns: OdooPatterns, stream: Int32) {
         self.interner = interner
@@ -61,6 +67,9 @@ public final class OdooLogParser {
         banner = patterns.banner.matcher()
         fromTail = patterns.fromTail.matcher()
         loginStart = patterns.loginStart.matcher()
+        let watches = patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
+        requestWatches = watches.filter { $0.matchers.onRequests }
+        recordWatches = watches.filter { !$0.matchers.onRequests }
         stats = InputStats(path: "", format: "odoo")
         idQuestion = interner.intern("?")
         idNone = interner.intern("None")
@@ -335,12 +344,28 @@ public final class OdooLogParser {
             if status.count == 3 {
                 e.status = Int16(status[0] - 48) * 100 + Int16(status[1] - 48) * 10 + Int16(status[2] - 48)
             }
+            if !requestWatches.isEmpty {
+                let method = request.bytes(2)!, target = request.bytes(3)!
+                for w in requestWatches where w.matchers.matchesRequest(method: method, path: target, status: status) { e.watch |= w.bit }
+                if e.watch != 0 { e.text = interner.intern(UnsafeBufferPointer(rebasing: target.prefix(300))) }
+            }
             stats.requests += 1
             if e.ip != Event.none, ipValidity[Int(e.ip)] == 3 { internalRequests[e.ip, default: 0] += 1 }
             events.append(e)
             return
         }
         previous = .other
+        if !recordWatches.isEmpty {
+            var mask: UInt64 = 0
+            for w in recordWatches where w.matchers.matchesRecord(logger: logger, message: message) { mask |= w.bit }
+            if mask != 0 {
+                var e = Event(time: time, kind: .watched, stream: stream, pid: pid, origin: origin)
+                e.db = db
+                e.watch = mask
+                e.text = interner.intern(UnsafeBufferPointer(rebasing: message.prefix(300)))
+                events.append(e)
+            }
+        }
         if hasSuffix(logger, "res_users") {
             authMessage(message, time: time, pid: pid, db: db, origin: origin, into: &events)
         } else if hasSuffix(logger, "res_device") {

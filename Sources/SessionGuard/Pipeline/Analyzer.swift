@@ -56,7 +56,14 @@ public final class Analyzer {
         let started = Date()
         // Ingest: parse and sessionize every input in time order.
         let interner = Interner()
-        let source = EventSource(paths: options.inputs, interner: interner, patterns: OdooPatterns())
+        // request_match rules' watches, one bit each (rules watching for the same thing share one).
+        var watchIDs: [String] = []
+        var watches: [Watch] = []
+        for case let d as RequestMatchDetector in rules.map(\.detector) where !watchIDs.contains(d.watch.id) {
+            watchIDs.append(d.watch.id)
+            watches.append(d.watch)
+        }
+        let source = EventSource(paths: options.inputs, interner: interner, patterns: OdooPatterns(watches: watches))
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
         var phases: [(name: String, seconds: Double)] = []
         var mark = Date()
@@ -65,7 +72,7 @@ public final class Analyzer {
             mark = Date()
         }
         EventPipe(source: source).consume { sessionizer.consume($0) }
-        var (sessions, authEvents) = sessionizer.finish(paths: options.inputs)
+        var (sessions, authEvents, matches) = sessionizer.finish(paths: options.inputs)
         phase("read")
         for i in sessions.indices {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
@@ -96,7 +103,8 @@ public final class Analyzer {
 
             // Detect.
             let times = authEvents.map(\.time) + sessions.flatMap { [$0.firstActivity, $0.lastActivity] }
-            tx.configure(sessionLifetime: options.sessionizer.maxInactivity, span: times.min().map { $0...times.max()! })
+            tx.configure(sessionLifetime: options.sessionizer.maxInactivity, span: times.min().map { $0...times.max()! },
+                         matches: matches, watches: watchIDs)
             var findings: [Finding] = []
             var newFindings = 0
             func record(_ rule: Rule, _ subject: SubjectDraft) throws {

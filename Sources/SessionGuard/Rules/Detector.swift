@@ -54,6 +54,7 @@ public enum DetectorRegistry {
         NewDeviceDetector.self,
         LoginFailuresDetector.self,
         DisabledUserDetector.self,
+        RequestMatchDetector.self,
     ]
 
     public static func named(_ name: String) -> (any Detector.Type)? {
@@ -76,6 +77,8 @@ public protocol DetectionContext {
     func organisation(db: String, scope: PlaceScope, since: Millis) throws -> OrganisationBaseline
     /// Authentication events (logins, failures, rate limits…) in `[from, to]`, in time order.
     func authEvents(from: Millis, to: Millis) throws -> [AuthEvent]
+    /// What this run's logs showed for a `request_match` watch (by `Watch.id`), in time order.
+    func requestMatches(watch: String) -> [RequestMatch]
 }
 
 /// A detector's verdict on one session, before the engine turns it into a `Finding`.

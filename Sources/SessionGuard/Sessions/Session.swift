@@ -87,7 +87,7 @@ public struct AuthEvent: Sendable, Hashable {
     public static func kind(named name: String) -> EventKind? {
         let all: [EventKind] = [.loginSucceeded, .loginFailed, .loginRateLimited, .twoFactorSucceeded, .twoFactorFailed,
                                 .twoFactorReused, .passwordChanged, .passwordResetRequested, .sessionExpired, .devicesRevoked,
-                                .deviceLogged, .request, .banner]
+                                .deviceLogged, .request, .banner, .watched]
         return all.first { AuthEvent(time: 0, kind: $0, evidence: Evidence(file: "", line: 0)).kindName == name }
     }
 
@@ -106,6 +106,26 @@ public struct AuthEvent: Sendable, Hashable {
         case .deviceLogged: "device_logged"
         case .request: "request"
         case .banner: "banner"
+        case .watched: "watched"
         }
     }
+}
+
+/// A record a `request_match` rule watched for, with the session it belongs to when known.
+public struct RequestMatch: Sendable {
+    /// Bit i set: watch i of the run matched.
+    public var mask: UInt64
+    public var time: Millis
+    public var db: String?
+    public var ip: String?
+    /// The session the request was attributed to (nil: unattributed, ambiguous or anonymous).
+    public var sessionKey: String?
+    public var user: String?
+    public var uid: Int?
+    public var identifier: String?
+    /// The request's method, target and status, or the watched record's message.
+    public var method: String?
+    public var text: String
+    public var status: Int?
+    public var evidence: Evidence
 }

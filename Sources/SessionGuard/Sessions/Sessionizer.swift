@@ -112,6 +112,8 @@ public final class Sessionizer {
         /// The session a device line named, and the address it must be used from when known.
         var device: (session: Int, time: Millis, ip: Int32)?
         var passwordChange: PasswordChange?
+        /// Watched records of this worker's current request (their request line comes next).
+        var watched: [Int] = []
     }
 
     struct PasswordChange {
@@ -139,6 +141,8 @@ public final class Sessionizer {
     private var provisionalRequests: [Int32: Int] = [:]
     private var modernStreams: Set<Int32> = []
     private(set) var authEvents: [Event] = []
+    /// Watched requests and records, with the working session they belong to once known.
+    private var watched: [(event: Event, session: Int?, ip: Int32)] = []
 
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
@@ -152,6 +156,9 @@ public final class Sessionizer {
         switch e.kind {
         case .request: request(e)
         case .deviceLogged: device(e)
+        case .watched:
+            watched.append((e, nil, Event.none))
+            pids[Self.key(e.stream, e.pid), default: PIDState()].watched.append(watched.count - 1)
         case .loginSucceeded:
             counters.loginLines += 1
             pids[Self.key(e.stream, e.pid), default: PIDState()].login = (e.login, e.ip, e.db, e.time)
@@ -224,11 +231,27 @@ public final class Sessionizer {
     }
 
     private func request(_ e: Event) {
-        guard e.db != Event.none else {
-            counters.requestsWithoutDatabase += 1
-            return
+        var watchers: [Int] = []
+        if e.watch != 0 {
+            watched.append((e, nil, e.ip))
+            watchers.append(watched.count - 1)
         }
         let pidKey = Self.key(e.stream, e.pid)
+        if let pending = pids[pidKey]?.watched, !pending.isEmpty {
+            // The request line that ends the worker's request: its address is the watched record's.
+            for i in pending where e.time - watched[i].event.time <= options.joinWindow { watched[i].ip = e.ip; watchers.append(i) }
+            pids[pidKey]?.watched = []
+        }
+        guard let t = attribute(e, pidKey: pidKey) else { return }
+        for i in watchers { watched[i].session = t }
+    }
+
+    /// Attributes a request to a session; returns it (nil when unattributed or ambiguous).
+    private func attribute(_ e: Event, pidKey: Int64) -> Int? {
+        guard e.db != Event.none else {
+            counters.requestsWithoutDatabase += 1
+            return nil
+        }
         var target: Int?
         var passwordChange: PasswordChange?
         if var state = pids[pidKey] {
@@ -266,7 +289,7 @@ public final class Sessionizer {
                         let mine = [owner.session, other].first { sameUser(sessions[$0], uid: change.uid, login: change.login) }
                         invalidate(change, keeping: mine)
                     }
-                    return
+                    return nil
                 }
                 owners[Self.key(e.db, e.ip)]?.contestedWith = nil
             }
@@ -275,7 +298,7 @@ public final class Sessionizer {
         if let change = passwordChange { invalidate(change, keeping: target) }
         guard let t = target else {
             counters.unattributedRequests += 1
-            return
+            return nil
         }
         counters.attributedRequests += 1
         let session = sessions[t]
@@ -285,6 +308,7 @@ public final class Sessionizer {
             session.loggedOut = true
             release(t)
         }
+        return t
     }
 
     /// A password change invalidates every session of the user except the one that made it
@@ -378,12 +402,14 @@ public final class Sessionizer {
     }
 
     /// The sessions rebuilt so far, with strings resolved; `paths` maps origins to file names.
-    public func finish(paths: [String]) -> (sessions: [Session], authEvents: [AuthEvent]) {
+    public func finish(paths: [String]) -> (sessions: [Session], authEvents: [AuthEvent], matches: [RequestMatch]) {
         func evidence(_ o: Origin) -> Evidence { Evidence(file: paths[Int(o.file)], line: Int(o.line)) }
         func string(_ id: Int32) -> String? { id == Event.none ? nil : interner.string(id) }
         var result: [Session] = []
         result.reserveCapacity(sessions.count)
-        for w in sessions where !w.dropped {
+        var built: [Int: Int] = [:]  // working index → result index
+        for (index, w) in sessions.enumerated() where !w.dropped {
+            built[index] = result.count
             let db = interner.string(w.db)
             var login = string(w.login)
             if login == nil, w.uid != Event.none, let l = uidLogins[Self.key(w.db, w.uid)] { login = interner.string(l) }
@@ -404,6 +430,14 @@ public final class Sessionizer {
             AuthEvent(time: e.time, kind: e.kind, db: string(e.db), login: string(e.login),
                       uid: e.uid == Event.none ? nil : Int(e.uid), ip: string(e.ip), evidence: evidence(e.origin))
         }
-        return (result, auth)
+        let matches = watched.map { m -> RequestMatch in
+            let s = m.session.flatMap { built[$0] }.map { result[$0] }
+            let e = m.event
+            return RequestMatch(mask: e.watch, time: e.time, db: string(e.db), ip: string(m.ip), sessionKey: s?.key,
+                                user: s?.user, uid: s?.uid, identifier: s?.identifier, method: string(e.method),
+                                text: string(e.text) ?? "", status: e.kind == .request ? Int(e.status) : nil,
+                                evidence: evidence(e.origin))
+        }
+        return (result, auth, matches)
     }
 }

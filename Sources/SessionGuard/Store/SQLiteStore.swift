@@ -72,6 +72,8 @@ public struct StoreTransaction: DetectionContext {
         /// Per db: every (user, address, place, first use) since `since`, for organisation baselines.
         var orgRows: [String: (since: Millis, rows: [(user: String, use: SessionIP)])] = [:]
         var organisations: [String: OrganisationBaseline] = [:]
+        var matches: [RequestMatch] = []
+        var watches: [String] = []
     }
     let cache = Cache()
 
@@ -81,9 +83,16 @@ public struct StoreTransaction: DetectionContext {
     public var span: ClosedRange<Millis>? { cache.span }
 
     /// Sets what detectors need to know about the instance and the run.
-    public func configure(sessionLifetime: Millis, span: ClosedRange<Millis>?) {
+    public func configure(sessionLifetime: Millis, span: ClosedRange<Millis>?, matches: [RequestMatch] = [], watches: [String] = []) {
         cache.sessionLifetime = sessionLifetime
         cache.span = span
+        cache.matches = matches
+        cache.watches = watches
+    }
+
+    public func requestMatches(watch: String) -> [RequestMatch] {
+        guard let bit = cache.watches.firstIndex(of: watch) else { return [] }
+        return cache.matches.filter { $0.mask & (UInt64(1) << UInt64(bit)) != 0 }
     }
 
     static func evidenceText(_ e: Evidence?) -> String? { e.map { "\($0.file):\($0.line)" } }
