@@ -35,6 +35,10 @@ on stderr.
 
 What the logs contain is described in Samples/README.md; the line shapes follow
 shared/odoo-facts.md §1 (Odoo 18.0, UTC, prefork workers 4213-4218, cron 4219).
+
+bench/detection/generate.py imports this module (Gen, Browser, Cron, the line
+formatting) and sets what differs through their class attributes: a change here
+changes that corpus too.
 """
 
 import argparse
@@ -130,10 +134,18 @@ def py_datetime(ms, micro):
     return f"{_days(day)[0]} {hh:02d}:{mm:02d}:{ss:02d}.{(ms % 1000) * 1000 + micro:06d}"
 
 
-def make_ident(seed, uid, n):
+def make_ident(seed, uid, n, corpus="sessionguard-sample"):
     """A session identifier: 42 chars of [A-Za-z0-9_-] (sid[:42] of an 18.0 sid)."""
-    h = hashlib.sha256(f"sessionguard-sample:{seed}:{uid}:{n}".encode()).digest()
+    h = hashlib.sha256(f"{corpus}:{seed}:{uid}:{n}".encode()).digest()
     return base64.urlsafe_b64encode(h).decode()[:42]
+
+
+def cooldown_warning(ip, failures, last_ms, last_micro, db=DB):
+    """Odoo 18's message when a login attempt is ignored (base.login_cooldown_after)."""
+    return (f"Login attempt ignored for {ip} on {db}: {failures} failures since last success, "
+            f"last failure at {py_datetime(last_ms, last_micro)}. You can configure the number of "
+            f"login failures before a user is put on cooldown as well as the duration in the "
+            f"System Parameters. Disable this feature by setting \"base.login_cooldown_after\" to 0.")
 
 
 def kw(model, method):
@@ -178,6 +190,8 @@ class Req:
 
 
 class Session:
+    """A browser session. Gen.req asks it when a device line is due: Odoo 18 writes one when the
+    session is new, its IP changed, or the last device line is an hour old."""
     __slots__ = ("uid", "login", "ident", "last_ip", "last_dev", "alive", "first", "last")
 
     def __init__(self, uid, login, ident):
@@ -185,15 +199,32 @@ class Session:
         self.last_ip, self.last_dev, self.alive = None, -10 ** 15, True
         self.first = self.last = None
 
+    def device_due(self, ip, t, force):
+        return force or ip != self.last_ip or t - self.last_dev >= HOUR
+
+    def device_logged(self, ip, t):
+        self.last_ip = ip
+        self.last_dev = t
+
+    def device_delayed(self, ip, t):
+        """The request (and so its device line) moved to ``t``, the next second."""
+        if self.last_dev > t - 1000:
+            self.last_dev = t
+
 
 # ---------------------------------------------------------------- generator core
 
 class Gen:
+    workers = WORKERS             # the prefork HTTP workers' pids
+    registry_modules = 87         # modules a worker loads ("loading 87 modules...")
+    perf_ranges = PERF            # request kind -> perf ranges
+    replica = REPLICA             # (from, to): werkzeug lines carry a 4th perf field; None: never
+
     def __init__(self, seed, scale, writer):
         self.seed, self.scale, self.w = seed, scale, writer
         self.reqs, self.recs = [], []
         self.order = 0
-        self.busy = {p: 0 for p in WORKERS}
+        self.busy = {p: 0 for p in self.workers}
         self.loaded = set()
         self.srng = random.Random(f"{seed}:scheduler")
         self.delays = 0
@@ -218,11 +249,11 @@ class Gen:
             db=DB, force_device=False):
         """Queue a request starting at ``t``; return the time its werkzeug line is written.
 
-        When ``sess`` is given, Odoo 18 writes a device log line first if the session is
-        new, its IP changed, or the last device line is an hour old. Requests with lines
+        When ``sess`` is given, a device log line comes first when the session says one is
+        due (Session.device_due: new, another IP, an hour old). Requests with lines
         of their own are kept within one second, on one worker (the analyzer's join).
         """
-        spec = PERF[kind]
+        spec = self.perf_ranges[kind]
         if spec is None:
             perf, dur = "- - -", rng.randint(1, 6)
         else:
@@ -233,18 +264,16 @@ class Gen:
             dur = int((s + o) * 1000) + rng.randint(1, 3)
             perf = f"{q} {s:.3f} {o:.3f}"
         pre = list(pre) if pre else []
-        if sess is not None and sess.alive and (
-                force_device or ip != sess.last_ip or t - sess.last_dev >= HOUR):
+        if sess is not None and sess.alive and sess.device_due(ip, t, force_device):
             pre.append(("INFO", L_DEVICE, f"User {sess.uid} inserts device log ({sess.ident})", None))
-            sess.last_ip = ip
-            sess.last_dev = t
+            sess.device_logged(ip, t)
         if pre:
             dur = min(dur, 900)
             if t % 1000 + dur > 999:
                 t = (t // 1000 + 1) * 1000 + rng.randint(0, 40)
-                if sess is not None and sess.last_dev > t - 1000:
-                    sess.last_dev = t
-        if spec is not None and REPLICA[0] <= t < REPLICA[1]:
+                if sess is not None:
+                    sess.device_delayed(ip, t)
+        if spec is not None and self.replica and self.replica[0] <= t < self.replica[1]:
             mode = MODE[kind]
             if mode == "ro" and method == "POST" and rng.random() < 0.15:
                 mode = "ro->rw"
@@ -261,14 +290,26 @@ class Gen:
     # -- per day: schedule requests on workers, sort, write
 
     def flush_day(self, d):
+        self.schedule(self.reqs)
+        self.reqs = []
+        recs = self.recs
+        self.recs = []
+        recs.sort()
+        limit = T0 + (d + 1) * DAY
+        assert not recs or recs[-1][0] < limit, "a record spills past midnight"
+        self.w.write_day(d, recs)
+
+    def schedule(self, reqs):
+        """Run ``reqs`` on the workers in start order and queue their records: the lines
+        logged inside each request, then its werkzeug line."""
         rng = self.srng
         busy = self.busy
-        for r in sorted(self.reqs, key=lambda r: (r.start, r.order)):
-            free = [p for p in WORKERS if busy[p] <= r.start]
+        for r in sorted(reqs, key=lambda r: (r.start, r.order)):
+            free = [p for p in self.workers if busy[p] <= r.start]
             if free:
                 pid = free[rng.randrange(len(free))]
             else:   # all workers busy: the request waits for the first free one
-                pid = min(WORKERS, key=lambda p: busy[p])
+                pid = min(self.workers, key=lambda p: busy[p])
                 r.start = busy[pid] + rng.randint(1, 15)
                 if r.pre and r.start % 1000 + r.dur > 999:
                     r.start = (r.start // 1000 + 1) * 1000 + rng.randint(0, 20)
@@ -278,26 +319,34 @@ class Gen:
                 self.registry_lines(r.start - 1700, pid, rng)
             n = len(r.pre)
             for i, (level, logger, msg, cont) in enumerate(r.pre):
-                ms = r.start + (r.dur * (i + 1)) // (n + 1)
-                text = f"{hdr_time(ms)} {pid} {level} {r.db} {logger}: {msg} "
-                if cont:
-                    text += "\n" + cont
-                self.rec(ms, text)
+                self.line(r.start + (r.dur * (i + 1)) // (n + 1), pid, level, logger, msg, db=r.db, cont=cont)
             end = r.start + r.dur
             self.rec(end, f"{hdr_time(end)} {pid} INFO {r.db} werkzeug: {r.ip} - - "
                           f"[{bracket_time(end)}] \"{r.method} {r.target} HTTP/1.1\" "
                           f"{r.status} - {r.perf}")
             busy[pid] = end + 1
-        self.reqs = []
-        recs = self.recs
-        self.recs = []
-        recs.sort()
-        limit = T0 + (d + 1) * DAY
-        assert not recs or recs[-1][0] < limit, "a record spills past midnight"
-        self.w.write_day(d, recs)
+
+    def server_start(self, t, master, cron, wkhtmltopdf=True, cron_after=21):
+        """Odoo's start-up from ``t``: the master's banner (with the report binaries found, 350 ms
+        later, when ``wkhtmltopdf``), then each worker's "alive" line from 420 ms on."""
+        banner = [("odoo", "Odoo version 18.0"),
+                  ("odoo", "Using configuration file at /etc/odoo/odoo.conf"),
+                  ("odoo", "addons paths: ['/usr/lib/python3/dist-packages/odoo/addons', "
+                           "'/var/lib/odoo/.local/share/Odoo/addons/18.0', '/mnt/extra-addons']"),
+                  ("odoo", "database: odoo@db:5432")]
+        if wkhtmltopdf:
+            banner += [("odoo.addons.base.models.ir_actions_report", "Will use the Wkhtmltopdf binary at /usr/local/bin/wkhtmltopdf"),
+                       ("odoo.addons.base.models.ir_actions_report", "Will use the Wkhtmltoimage binary at /usr/local/bin/wkhtmltoimage")]
+        banner.append(("odoo.service.server", "HTTP service (werkzeug) running on 0.0.0.0:8069"))
+        for i, (logger, msg) in enumerate(banner):
+            self.line(t + i * 7 + (350 if wkhtmltopdf and i >= 4 else 0), master, "INFO", logger, msg, db="?")
+        t += 420
+        for k, pid in enumerate(self.workers):
+            self.line(t + k * 3, pid, "INFO", "odoo.service.server", f"Worker WorkerHTTP ({pid}) alive", db="?")
+        self.line(t + cron_after, cron, "INFO", "odoo.service.server", f"Worker WorkerCron ({cron}) alive", db="?")
 
     def registry_lines(self, t, pid, rng):
-        n = 87
+        n = self.registry_modules
         self.line(t, pid, "INFO", "odoo.modules.loading", "loading 1 modules...")
         self.line(t + 9, pid, "INFO", "odoo.modules.loading", "1 modules loaded in 0.01s, 0 queries (+0 extra)")
         self.line(t + 41, pid, "INFO", "odoo.modules.loading", f"loading {n} modules...")
@@ -326,6 +375,14 @@ WARNINGS = [
 class Browser:
     """A person using the web client: sessions, page loads, actions."""
 
+    assets, menus_hash, translations_hash = ASSETS, MENUS_HASH, TRANSL_HASH   # the web client build
+    translations_rate = 0.5       # chance a page load fetches the translations
+    favicon_rate = 0.12           # chance the login page fetches the favicon
+    login_assets_rate = 0.6       # chance the web client after a login loads the assets
+    action_warnings = 0.004       # chance an action logs one of WARNINGS first (0: never, no draw)
+    action_post_to = 0.965        # action(): r below this and above 0.94 posts a message,
+    action_unlink_to = 0.975      # then below this deletes a record; above, a page load
+
     def __init__(self, g, uid, login, models, apps, think=420):
         self.g, self.uid, self.user_login = g, uid, login
         self.models, self.apps, self.think = models, apps, think
@@ -352,34 +409,45 @@ class Browser:
             t = self.rq(sess, t, ip, "GET", "/web", "anon", 303) + self.gap()
         t = self.rq(sess, t, ip, "GET", path, "page") + self.gap()
         if assets:
-            t = self.rq(sess, t, ip, "GET", f"/web/assets/{ASSETS}/web.assets_web.min.css", "asset") + self.gap()
-            t = self.rq(sess, t, ip, "GET", f"/web/assets/{ASSETS}/web.assets_web.min.js", "asset") + self.gap()
-        t = self.rq(sess, t, ip, "GET", f"/web/webclient/load_menus/{MENUS_HASH}", "menu") + self.gap()
-        if rng.random() < 0.5:
-            t = self.rq(sess, t, ip, "GET", f"/web/webclient/translations/{TRANSL_HASH}?lang=en_US", "asset") + self.gap()
+            t = self.rq(sess, t, ip, "GET", f"/web/assets/{self.assets}/web.assets_web.min.css", "asset") + self.gap()
+            t = self.rq(sess, t, ip, "GET", f"/web/assets/{self.assets}/web.assets_web.min.js", "asset") + self.gap()
+        t = self.rq(sess, t, ip, "GET", f"/web/webclient/load_menus/{self.menus_hash}", "menu") + self.gap()
+        if rng.random() < self.translations_rate:
+            t = self.rq(sess, t, ip, "GET", f"/web/webclient/translations/{self.translations_hash}?lang=en_US",
+                        "asset") + self.gap()
         t = self.rq(sess, t, ip, "POST", "/mail/data", "read") + self.gap()
         t = self.rq(sess, t, ip, "GET", WS, "ws", 101) + self.gap()
         return t
 
     def login(self, t, ip, two_fa=False, page=True):
         """Login page, then login (plus TOTP step), then the web client; returns (session, t)."""
-        rng = self.rng
-        t = self.rq(None, t, ip, "GET", "/web/login", "anon") + self.gap()
-        if rng.random() < 0.12:
-            t = self.rq(None, t, ip, "GET", "/web/static/img/favicon.ico", "static") + self.gap()
-        t += rng.randint(4000, 15000)
+        t = self.login_page(t, ip)
         sess = self.new_session()
         ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.user_login} from {ip}", None)
         if not two_fa:
             t = self.rq(sess, t, ip, "POST", "/web/login", "login", 303, pre=[ok], force_device=True)
         else:
-            t = self.rq(None, t, ip, "POST", "/web/login", "login", 303, pre=[ok]) + self.gap()
-            t = self.rq(None, t, ip, "GET", "/web/login/totp?redirect=%2Fodoo", "anon")
+            t = self.rq(None, t, ip, "POST", "/web/login", "login", 303, pre=[ok])
+        return self.login_done(sess, t, ip, two_fa, page)
+
+    def login_page(self, t, ip):
+        """The login page (and maybe the favicon); returns when the password is submitted."""
+        rng = self.rng
+        t = self.rq(None, t, ip, "GET", "/web/login", "anon") + self.gap()
+        if rng.random() < self.favicon_rate:
+            t = self.rq(None, t, ip, "GET", "/web/static/img/favicon.ico", "static") + self.gap()
+        return t + rng.randint(4000, 15000)
+
+    def login_done(self, sess, t, ip, two_fa, page):
+        """After the password step (ending at ``t``): the TOTP step, then the web client."""
+        rng = self.rng
+        if two_fa:
+            t = self.rq(None, t + self.gap(), ip, "GET", "/web/login/totp?redirect=%2Fodoo", "anon")
             t += rng.randint(6000, 20000)
             totp = ("INFO", L_TOTP, f"2FA check: SUCCESS for res.users({self.uid},) '{self.user_login}'", None)
             t = self.rq(sess, t, ip, "POST", "/web/login/totp", "login", 303, pre=[totp], force_device=True)
         if page:
-            t = self.page_load(sess, t + self.gap(), ip, "/odoo", assets=rng.random() < 0.6)
+            t = self.page_load(sess, t + self.gap(), ip, "/odoo", assets=rng.random() < self.login_assets_rate)
         return sess, t
 
     def logout(self, sess, t, ip):
@@ -393,7 +461,7 @@ class Browser:
         rid = rng.randint(1, 4000)
         r = rng.random()
         pre = None
-        if rng.random() < 0.004:
+        if self.action_warnings and rng.random() < self.action_warnings:
             logger, msg = rng.choice(WARNINGS)
             pre = [("WARNING", logger, msg, None)]
         if r < 0.22:
@@ -423,9 +491,9 @@ class Browser:
             t = self.rq(sess, t, ip, "GET", f"/report/pdf/sale.report_saleorder/{rid}", "report", pre=pre)
         elif r < 0.94:
             t = self.rq(sess, t, ip, "GET", f"/web/content/{rid + 5000}?download=true", "download", pre=pre)
-        elif r < 0.965:
+        elif r < self.action_post_to:
             t = self.rq(sess, t, ip, "POST", "/mail/message/post", "write", pre=pre)
-        elif r < 0.975:
+        elif r < self.action_unlink_to:
             unl = ("INFO", "odoo.models.unlink", f"User #{self.uid} deleted {m} records with IDs: [{rid}]", None)
             t = self.rq(sess, t, ip, "POST", kw(m, "unlink"), "write", pre=[unl])
         else:
@@ -841,12 +909,7 @@ class Attacker:
                 t = at(d, 3, 1, 12, 180)           # the 10th failure at 03:01:12
             fail = ("INFO", L_USERS, f"Login failed for db:{DB} login:admin from {ATTACKER}", None)
             if failures >= 10 and t - last_ms < 60 * SEC:
-                warn = ("WARNING", L_USERS,
-                        f"Login attempt ignored for {ATTACKER} on {DB}: {failures} failures since last success, "
-                        f"last failure at {py_datetime(last_ms, last_micro)}. You can configure the number of "
-                        f"login failures before a user is put on cooldown as well as the duration in the "
-                        f"System Parameters. Disable this feature by setting \"base.login_cooldown_after\" to 0.",
-                        None)
+                warn = ("WARNING", L_USERS, cooldown_warning(ATTACKER, failures, last_ms, last_micro), None)
                 g.req(rng, t, ATTACKER, "POST", "/web/login", "ignored", 200, pre=[warn, fail])
                 g.notes["bf_warnings"] = g.notes.get("bf_warnings", 0) + 1
             else:
@@ -858,19 +921,21 @@ class Attacker:
 
 
 class Cron:
+    pid = CRON_PID
+
     def __init__(self, g):
         self.g = g
         self.rng = g.rng_for("cron")
 
     def job(self, t, name, jid, done=0, err=None):
         g, rng = self.g, self.rng
-        g.line(t, CRON_PID, "INFO", L_CRON, f"Job '{name}' ({jid}) starting")
+        g.line(t, self.pid, "INFO", L_CRON, f"Job '{name}' ({jid}) starting")
         dur = rng.randint(30, 400)
         if err:
             t2 = t + dur + 350
-            g.line(t2, CRON_PID, "ERROR", "odoo.addons.mail.models.mail_mail", err[0], cont=err[1])
+            g.line(t2, self.pid, "ERROR", "odoo.addons.mail.models.mail_mail", err[0], cont=err[1])
             dur += 700
-        g.line(t + dur, CRON_PID, "INFO", L_CRON,
+        g.line(t + dur, self.pid, "INFO", L_CRON,
                f"Job '{name}' ({jid}) fully done (#loop 1; done {done}; remaining 0; duration {dur / 1000:.2f}s)")
 
     def day(self, d):
@@ -880,7 +945,7 @@ class Cron:
                 continue
             t = at(d, h, 0, 1) + rng.randint(0, 2500)
             if d == 0 and h == 6:
-                g.registry_lines(t - 1700, CRON_PID, rng)
+                g.registry_lines(t - 1700, self.pid, rng)
             err = None
             if d == 9 and h == 14:
                 err = ("failed sending mail (id: 4821) due to Connection unexpectedly closed", TB_SMTP)
@@ -900,20 +965,7 @@ class Fixed:
         if d == 0:
             t = at(0, 5, 30, 2, 118)
             g.rec(t - 1, "nohup: ignoring input")   # garbage 1 (orphan first line)
-            for i, (logger, msg) in enumerate([
-                    ("odoo", "Odoo version 18.0"),
-                    ("odoo", "Using configuration file at /etc/odoo/odoo.conf"),
-                    ("odoo", "addons paths: ['/usr/lib/python3/dist-packages/odoo/addons', "
-                             "'/var/lib/odoo/.local/share/Odoo/addons/18.0', '/mnt/extra-addons']"),
-                    ("odoo", "database: odoo@db:5432"),
-                    ("odoo.addons.base.models.ir_actions_report", "Will use the Wkhtmltopdf binary at /usr/local/bin/wkhtmltopdf"),
-                    ("odoo.addons.base.models.ir_actions_report", "Will use the Wkhtmltoimage binary at /usr/local/bin/wkhtmltoimage"),
-                    ("odoo.service.server", "HTTP service (werkzeug) running on 0.0.0.0:8069")]):
-                g.line(t + i * 7 + (350 if i >= 4 else 0), MASTER_PID, "INFO", logger, msg, db="?")
-            t += 420
-            for k, pid in enumerate(WORKERS):
-                g.line(t + k * 3, pid, "INFO", "odoo.service.server", f"Worker WorkerHTTP ({pid}) alive", db="?")
-            g.line(t + 21, CRON_PID, "INFO", "odoo.service.server", f"Worker WorkerCron ({CRON_PID}) alive", db="?")
+            g.server_start(t, MASTER_PID, CRON_PID)
         if d == 15:   # garbage 2: binary junk (copytruncate hole, invalid UTF-8)
             g.rec(at(d, 12, 0, 0, 0), "\x00" * 24 + "\x1f\udc8b\x08\x00\udcde\udcad\udcbe\udcef\udcff\udcfe"
                   "\udcfd\udc80\udc81\udc82 \udcc3( \udce2\udc82")

@@ -11,11 +11,91 @@
 # look real; PLACES.md lists them. Not real geolocation data: never use these files for real logs.
 # The build epoch is fixed (2025-03-14T00:00:00Z) so that the output does not depend on the clock;
 # map keys are written sorted by the writer, so Perl's hash order does not leak into the file.
+#
+# bench/detection/build_geoip.pl loads this file with `require` for the package SampleGeoIP: the
+# writer settings, the record layout and the file writing. Loaded so, it defines packages and
+# writes nothing. They stay in this file so that the script runs on its own (the Swift tests copy
+# it alone).
 use strict;
 use warnings;
 use utf8;
-use FindBin qw($Bin);
 use MaxMind::DB::Writer::Tree;
+
+package SampleGeoIP {
+    my %TYPE = (
+        accuracy_radius                => 'uint16',
+        autonomous_system_number       => 'uint32',
+        autonomous_system_organization => 'utf8_string',
+        city                           => 'map',
+        code                           => 'utf8_string',
+        continent                      => 'map',
+        country                        => 'map',
+        en                             => 'utf8_string',
+        geoname_id                     => 'uint32',
+        is_in_european_union           => 'boolean',
+        iso_code                       => 'utf8_string',
+        latitude                       => 'double',
+        location                       => 'map',
+        longitude                      => 'double',
+        names                          => 'map',
+        postal                         => 'map',
+        registered_country             => 'map',
+        subdivisions                   => [ 'array', 'map' ],
+        time_zone                      => 'utf8_string',
+    );
+
+    # A writer for one database ('GeoLite2-City', record size 28, or 'GeoLite2-ASN', 24).
+    sub new_tree {
+        my ( $type, $record_size, $description, $build_epoch ) = @_;
+        my $tree = MaxMind::DB::Writer::Tree->new(
+            ip_version               => 6,
+            record_size              => $record_size,
+            database_type            => $type,
+            languages                => ['en'],
+            description              => { en => $description },
+            map_key_type_callback    => sub { $TYPE{ $_[0] } // die "no MaxMind type for key '$_[0]'\n" },
+            remove_reserved_networks => 0,    # or the documentation ranges are dropped
+            alias_ipv6_to_ipv4       => 1,    # ::ffff:a.b.c.d finds the IPv4 records
+        );
+        $tree->_set_build_epoch($build_epoch);
+        return $tree;
+    }
+
+    # A record shaped like MaxMind's City DB: the city, continent, country (also the registered
+    # country) and location maps, the subdivisions (largest first; none: left out) and the
+    # postal code (undef: left out).
+    sub city_record {
+        my ( $city, $continent, $country, $location, $subdivisions, $postal ) = @_;
+        my %rec = (
+            city               => $city,
+            continent          => $continent,
+            country            => $country,
+            registered_country => $country,
+            location           => $location,
+        );
+        $rec{subdivisions} = $subdivisions if @{$subdivisions};
+        $rec{postal} = { code => $postal } if defined $postal;
+        return \%rec;
+    }
+
+    sub asn_record {
+        my ( $number, $organization ) = @_;
+        return { autonomous_system_number => $number, autonomous_system_organization => $organization };
+    }
+
+    # Writes the database through "$path.tmp", so that a reader never sees half a file.
+    sub write_database {
+        my ( $tree, $path ) = @_;
+        open my $fh, '>:raw', "$path.tmp" or die "cannot write $path.tmp: $!\n";
+        $tree->write_tree($fh);
+        close $fh or die "cannot write $path.tmp: $!\n";
+        rename "$path.tmp", $path or die "cannot rename to $path: $!\n";
+    }
+}
+
+# ---- this script: the sample databases
+package SampleGeoIP::Samples;
+use FindBin qw($Bin);
 
 my $BUILD_EPOCH = 1741910400;    # 2025-03-14T00:00:00Z
 
@@ -73,74 +153,32 @@ my @NETWORKS = (
     [ '2001:db8:2::/48',   'tokyo',     2516,  'KDDI CORPORATION' ],
 );
 
-my %TYPE = (
-    accuracy_radius                => 'uint16',
-    autonomous_system_number       => 'uint32',
-    autonomous_system_organization => 'utf8_string',
-    city                           => 'map',
-    code                           => 'utf8_string',
-    continent                      => 'map',
-    country                        => 'map',
-    en                             => 'utf8_string',
-    geoname_id                     => 'uint32',
-    is_in_european_union           => 'boolean',
-    iso_code                       => 'utf8_string',
-    latitude                       => 'double',
-    location                       => 'map',
-    longitude                      => 'double',
-    names                          => 'map',
-    postal                         => 'map',
-    registered_country             => 'map',
-    subdivisions                   => [ 'array', 'map' ],
-    time_zone                      => 'utf8_string',
-);
-
-sub new_tree {
-    my ( $type, $record_size, $what ) = @_;
-    my $tree = MaxMind::DB::Writer::Tree->new(
-        ip_version               => 6,
-        record_size              => $record_size,
-        database_type            => $type,
-        languages                => ['en'],
-        description              => { en => "sessionguard sample $what database: documentation ranges only, not real data" },
-        map_key_type_callback    => sub { $TYPE{ $_[0] } // die "no MaxMind type for key '$_[0]'\n" },
-        remove_reserved_networks => 0,    # or the documentation ranges are dropped
-        alias_ipv6_to_ipv4       => 1,    # ::ffff:a.b.c.d finds the IPv4 records
-    );
-    $tree->_set_build_epoch($BUILD_EPOCH);
-    return $tree;
-}
-
-sub city_record {
+sub place_record {
     my ($name) = @_;
     my ( $cc, $city_id, $city, $subs, $lat, $lon, $radius, $tz, $postal ) = @{ $PLACE{$name} };
     my ( $cont, $country ) = @{ $COUNTRY{$cc} };
-    my %rec = (
-        city               => { geoname_id => $city_id, names => { en => $city } },
-        continent          => $CONTINENT{$cont},
-        country            => $country,
-        registered_country => $country,
-        location           => { latitude => $lat, longitude => $lon, accuracy_radius => $radius, time_zone => $tz },
-        subdivisions       => $subs,
-    );
-    $rec{postal} = { code => $postal } if defined $postal;
-    return \%rec;
+    return SampleGeoIP::city_record(
+        { geoname_id => $city_id, names => { en => $city } },
+        $CONTINENT{$cont}, $country,
+        { latitude => $lat, longitude => $lon, accuracy_radius => $radius, time_zone => $tz },
+        $subs, $postal );
 }
 
-my $city = new_tree( 'GeoLite2-City', 28, 'City' );
-my $asn  = new_tree( 'GeoLite2-ASN',  24, 'ASN' );
-for my $n (@NETWORKS) {
-    my ( $net, $place, $as_number, $as_org ) = @{$n};
-    $city->insert_network( $net, city_record($place) );
-    $asn->insert_network( $net, { autonomous_system_number => $as_number, autonomous_system_organization => $as_org } );
+sub build_samples {
+    my $not_real = 'documentation ranges only, not real data';
+    my $city = SampleGeoIP::new_tree( 'GeoLite2-City', 28, "sessionguard sample City database: $not_real", $BUILD_EPOCH );
+    my $asn  = SampleGeoIP::new_tree( 'GeoLite2-ASN',  24, "sessionguard sample ASN database: $not_real",  $BUILD_EPOCH );
+    for my $n (@NETWORKS) {
+        my ( $net, $place, $as_number, $as_org ) = @{$n};
+        $city->insert_network( $net, place_record($place) );
+        $asn->insert_network( $net, SampleGeoIP::asn_record( $as_number, $as_org ) );
+    }
+    for ( [ $city, 'GeoLite2-City-Sample.mmdb' ], [ $asn, 'GeoLite2-ASN-Sample.mmdb' ] ) {
+        my ( $tree, $file ) = @{$_};
+        SampleGeoIP::write_database( $tree, "$Bin/$file" );
+        print "wrote $Bin/$file\n";
+    }
 }
 
-for ( [ $city, 'GeoLite2-City-Sample.mmdb' ], [ $asn, 'GeoLite2-ASN-Sample.mmdb' ] ) {
-    my ( $tree, $file ) = @{$_};
-    my $path = "$Bin/$file";
-    open my $fh, '>:raw', "$path.tmp" or die "cannot write $path.tmp: $!\n";
-    $tree->write_tree($fh);
-    close $fh or die "cannot write $path.tmp: $!\n";
-    rename "$path.tmp", $path or die "cannot rename to $path: $!\n";
-    print "wrote $path\n";
-}
+build_samples() unless caller;    # not when loaded by bench/detection/build_geoip.pl
+1;

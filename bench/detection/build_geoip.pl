@@ -15,13 +15,17 @@
 # { autonomous_system_number, autonomous_system_organization }. Cities carry real coordinates;
 # the networks are made-up assignments of public-looking ranges: never use these files for real logs.
 # The build epoch comes from the table, so the output is byte-identical for the same table.
-# Needs Debian's libmaxmind-db-writer-perl (JSON::PP is core Perl).
+# Needs Debian's libmaxmind-db-writer-perl (JSON::PP is core Perl). The writer settings, the record
+# layout and the file writing are Samples/geoip/build_geoip.pl's (package SampleGeoIP), loaded
+# from there.
 use strict;
 use warnings;
 use utf8;
 use File::Spec;
+use FindBin qw($Bin);
 use JSON::PP;
-use MaxMind::DB::Writer::Tree;
+
+require "$Bin/../../Samples/geoip/build_geoip.pl";    # defines SampleGeoIP, writes nothing
 
 my $out = shift @ARGV or die "usage: $0 OUT_DIR [NETWORKS_JSON]\n";
 my $table = shift @ARGV;
@@ -39,44 +43,6 @@ close $fh;
 die "$table: not a sessionguard-detection-networks/1 table\n"
     unless ( $doc->{schema} // '' ) eq 'sessionguard-detection-networks/1';
 
-my %TYPE = (
-    accuracy_radius                => 'uint16',
-    autonomous_system_number       => 'uint32',
-    autonomous_system_organization => 'utf8_string',
-    city                           => 'map',
-    code                           => 'utf8_string',
-    continent                      => 'map',
-    country                        => 'map',
-    en                             => 'utf8_string',
-    geoname_id                     => 'uint32',
-    is_in_european_union           => 'boolean',
-    iso_code                       => 'utf8_string',
-    latitude                       => 'double',
-    location                       => 'map',
-    longitude                      => 'double',
-    names                          => 'map',
-    postal                         => 'map',
-    registered_country             => 'map',
-    subdivisions                   => [ 'array', 'map' ],
-    time_zone                      => 'utf8_string',
-);
-
-sub new_tree {
-    my ( $type, $record_size, $what ) = @_;
-    my $tree = MaxMind::DB::Writer::Tree->new(
-        ip_version               => 6,
-        record_size              => $record_size,
-        database_type            => $type,
-        languages                => ['en'],
-        description              => { en => "sessionguard detection corpus $what database: made-up networks, not real data" },
-        map_key_type_callback    => sub { $TYPE{ $_[0] } // die "no MaxMind type for key '$_[0]'\n" },
-        remove_reserved_networks => 0,
-        alias_ipv6_to_ipv4       => 1,    # ::ffff:a.b.c.d finds the IPv4 records
-    );
-    $tree->_set_build_epoch( $doc->{build_epoch} + 0 );
-    return $tree;
-}
-
 my %continent;
 for my $code ( keys %{ $doc->{continents} } ) {
     my $c = $doc->{continents}{$code};
@@ -90,44 +56,36 @@ for my $iso ( keys %{ $doc->{countries} } ) {
     $country{$iso} = [ $c->{continent}, \%rec ];
 }
 
-sub city_record {
+sub place_record {
     my ( $place_key, $radius ) = @_;
     my $p = $doc->{places}{$place_key} // die "unknown place '$place_key'\n";
     my ( $cont, $cty ) = @{ $country{ $p->{country} } // die "unknown country '$p->{country}'\n" };
-    my %rec = (
-        city               => { names => { en => $p->{city} } },
-        continent          => $continent{$cont},
-        country            => $cty,
-        registered_country => $cty,
-        location           => {
-            latitude        => $p->{latitude} + 0.0,
+    return SampleGeoIP::city_record(
+        { names => { en => $p->{city} } },
+        $continent{$cont}, $cty,
+        {   latitude        => $p->{latitude} + 0.0,
             longitude       => $p->{longitude} + 0.0,
             accuracy_radius => $radius + 0,
             time_zone       => $p->{time_zone},
         },
-    );
-    my @subs = map { { iso_code => $_->{iso_code}, names => { en => $_->{name} } } } @{ $p->{subdivisions} };
-    $rec{subdivisions} = \@subs if @subs;
-    $rec{postal} = { code => $p->{postal} } if defined $p->{postal};
-    return \%rec;
+        [ map { +{ iso_code => $_->{iso_code}, names => { en => $_->{name} } } } @{ $p->{subdivisions} } ],
+        $p->{postal} );
 }
 
-my $city = new_tree( 'GeoLite2-City', 28, 'City' );
-my $asn  = new_tree( 'GeoLite2-ASN',  24, 'ASN' );
-my $n    = 0;
+my $not_real = 'made-up networks, not real data';
+my $epoch    = $doc->{build_epoch} + 0;
+my $city     = SampleGeoIP::new_tree( 'GeoLite2-City', 28, "sessionguard detection corpus City database: $not_real", $epoch );
+my $asn      = SampleGeoIP::new_tree( 'GeoLite2-ASN',  24, "sessionguard detection corpus ASN database: $not_real",  $epoch );
+my $n        = 0;
 for my $row ( sort { $a->{network} cmp $b->{network} } @{ $doc->{networks} } ) {
-    $city->insert_network( $row->{network}, city_record( $row->{place}, $row->{accuracy_radius} ) );
-    $asn->insert_network( $row->{network},
-        { autonomous_system_number => $row->{asn} + 0, autonomous_system_organization => $row->{organization} } );
+    $city->insert_network( $row->{network}, place_record( $row->{place}, $row->{accuracy_radius} ) );
+    $asn->insert_network( $row->{network}, SampleGeoIP::asn_record( $row->{asn} + 0, $row->{organization} ) );
     $n++;
 }
 
 for ( [ $city, 'GeoLite2-City-Detection.mmdb' ], [ $asn, 'GeoLite2-ASN-Detection.mmdb' ] ) {
     my ( $tree, $file ) = @{$_};
     my $path = File::Spec->catfile( $out, $file );
-    open my $w, '>:raw', "$path.tmp" or die "cannot write $path.tmp: $!\n";
-    $tree->write_tree($w);
-    close $w or die "cannot write $path.tmp: $!\n";
-    rename "$path.tmp", $path or die "cannot rename to $path: $!\n";
+    SampleGeoIP::write_database( $tree, $path );
     print "wrote $path ($n networks from $table)\n";
 }

@@ -24,10 +24,12 @@ anomalies are injected and labelled: ``new_country``, ``impossible_travel``,
 Everything derives from --seed (stdlib only, Python >= 3.8): the same arguments give
 byte-identical files. The default (300 users x 30 days) is ~300k lines and takes ~15 s.
 The network table does not depend on the seed, the users or the days.
+
+The log machinery (line shapes, request timing, prefork workers, browsing) is
+Samples/generate_logs.py's, imported from there; this file sets what differs.
 """
 
 import argparse
-import base64
 import calendar
 import hashlib
 import ipaddress
@@ -39,24 +41,20 @@ import sys
 import time
 import unicodedata
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, os.pardir, "Samples"))
+sys.dont_write_bytecode = True       # no Samples/__pycache__ in the checkout
+import generate_logs as base  # noqa: E402
+from generate_logs import DAY, DB, HOUR, L_USERS, MIN, SEC, WS, hdr_time, kw  # noqa: E402
+
 DEFAULT_SEED = 20250303
 DEFAULT_START = "2025-03-03"          # a Monday
-SEC = 1000
-MIN = 60 * SEC
-HOUR = 60 * MIN
-DAY = 24 * HOUR
 
-DB = "prod"
 DOMAIN = "acme.example"
 MASTER_PID = 3870
 WORKERS = list(range(3871, 3879))
 CRON_PID = 3879
 
-L_USERS = "odoo.addons.base.models.res_users"
-L_DEVICE = "odoo.addons.base.models.res_device"
-L_TOTP = "odoo.addons.auth_totp.models.res_users"
 L_SIGNUP = "odoo.addons.auth_signup.controllers.main"
-L_CRON = "odoo.addons.base.models.ir_cron"
 
 COOLDOWN_AFTER = 10                  # base.login_cooldown_after
 COOLDOWN_MS = 60 * SEC               # base.login_cooldown_duration
@@ -64,8 +62,6 @@ COOLDOWN_MS = 60 * SEC               # base.login_cooldown_duration
 MENUS_HASH = "9a4c2e71d03b5f6a8c1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b"
 TRANSL_HASH = "c4d1e8f2a7b3c9d5e0f6a1b7c2d8e3f9a4b0c5d1"
 ASSETS = "7f3d1c9"
-WS = "/websocket?version=18.0-3"
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # Set by configure(): the first midnight (ms since the epoch, UTC), the number of days and
 # the weekday of day 0 (Monday = 0).
@@ -90,43 +86,7 @@ def day_of(ms):
     return (ms - T0) // DAY
 
 
-# ---------------------------------------------------------------- formatting (as Samples/generate_logs.py)
-
-_daystr = {}
-
-
-def _days(day):
-    s = _daystr.get(day)
-    if s is None:
-        y, m, dd = time.gmtime(day * 86400)[:3]
-        s = (f"{y:04d}-{m:02d}-{dd:02d}", f"{dd:02d}/{MONTHS[m - 1]}/{y:04d}")
-        _daystr[day] = s
-    return s
-
-
-def hdr_time(ms):
-    sec, milli = divmod(ms, 1000)
-    day, sod = divmod(sec, 86400)
-    hh, r = divmod(sod, 3600)
-    mm, ss = divmod(r, 60)
-    return f"{_days(day)[0]} {hh:02d}:{mm:02d}:{ss:02d},{milli:03d}"
-
-
-def bracket_time(ms):
-    sec = ms // 1000
-    day, sod = divmod(sec, 86400)
-    hh, r = divmod(sod, 3600)
-    mm, ss = divmod(r, 60)
-    return f"{_days(day)[1]} {hh:02d}:{mm:02d}:{ss:02d}"
-
-
-def py_datetime(ms, micro):
-    sec = ms // 1000
-    day, sod = divmod(sec, 86400)
-    hh, r = divmod(sod, 3600)
-    mm, ss = divmod(r, 60)
-    return f"{_days(day)[0]} {hh:02d}:{mm:02d}:{ss:02d}.{(ms % 1000) * 1000 + micro:06d}"
-
+# ---------------------------------------------------------------- formatting
 
 def iso(ms):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms // 1000))
@@ -134,16 +94,7 @@ def iso(ms):
 
 def make_ident(seed, key, n):
     """A session identifier: 42 chars of [A-Za-z0-9_-] (sid[:42] of an 18.0 sid)."""
-    h = hashlib.sha256(f"sessionguard-detection:{seed}:{key}:{n}".encode()).digest()
-    return base64.urlsafe_b64encode(h).decode()[:42]
-
-
-def kw(model, method):
-    return f"/web/dataset/call_kw/{model}/{method}#{model}.{method}"
-
-
-def button(model, method):
-    return f"/web/dataset/call_button/{model}/{method}#{model}.{method}"
+    return base.make_ident(seed, key, n, corpus="sessionguard-detection")
 
 
 def stable_int(text):
@@ -500,41 +451,18 @@ def v6_address(prefix64, rng):
     return str(ipaddress.IPv6Address((prefix64 << 64) | (rng.getrandbits(64) | 1)))
 
 
-# ---------------------------------------------------------------- the log machinery (as Samples/generate_logs.py)
+# ---------------------------------------------------------------- the log machinery (Samples/generate_logs.py's)
 
-PERF = {
-    "page": (18, 45, 0.010, 0.045, 0.040, 0.160),
-    "menu": (8, 20, 0.005, 0.020, 0.020, 0.080),
-    "asset": (1, 3, 0.001, 0.004, 0.003, 0.020),
-    "read": (3, 25, 0.002, 0.035, 0.006, 0.090),
-    "write": (12, 70, 0.010, 0.090, 0.025, 0.220),
-    "login": (14, 30, 0.008, 0.030, 0.240, 0.420),
-    "loginfail": (6, 12, 0.004, 0.012, 0.230, 0.380),
-    "ignored": (2, 4, 0.001, 0.003, 0.004, 0.012),
-    "ws": (2, 3, 0.001, 0.002, 0.002, 0.008),
-    "report": (40, 140, 0.040, 0.250, 0.700, 2.400),
-    "download": (3, 8, 0.002, 0.008, 0.010, 0.120),
-    "export": (30, 120, 0.030, 0.300, 0.200, 1.500),
-    "image": (2, 5, 0.001, 0.004, 0.003, 0.015),
-    "rpc": (4, 40, 0.003, 0.050, 0.010, 0.120),
-    "anon": (3, 8, 0.002, 0.008, 0.010, 0.040),
-    "web": (10, 35, 0.006, 0.030, 0.030, 0.140),
-    "nodb": (0, 1, 0.000, 0.001, 0.001, 0.006),
-    "notfound": (2, 6, 0.001, 0.005, 0.004, 0.030),
-    "static": None,
-}
-
-
-class Req:
-    __slots__ = ("start", "dur", "ip", "method", "target", "status", "perf", "db", "pre", "order")
-
-    def __init__(self, start, dur, ip, method, target, status, perf, db, pre, order):
-        self.start, self.dur, self.ip, self.method, self.target = start, dur, ip, method, target
-        self.status, self.perf, self.db, self.pre, self.order = status, perf, db, pre, order
+PERF = dict(base.PERF,
+            export=(30, 120, 0.030, 0.300, 0.200, 1.500),
+            web=(10, 35, 0.006, 0.030, 0.030, 0.140),
+            notfound=(2, 6, 0.001, 0.005, 0.004, 0.030))
 
 
 class Session:
-    """A browser session: identifier, and when a device line was last written per IP."""
+    """A browser session: identifier, and when a device line was last written per IP (Odoo 18
+    keeps a device entry per platform, browser and IP, and logs it when new or an hour old).
+    The device_* methods are what Samples/generate_logs.py's Gen.req asks."""
     __slots__ = ("uid", "login", "ident", "dev", "alive", "first", "last", "keep")
 
     def __init__(self, uid, login, ident):
@@ -544,17 +472,31 @@ class Session:
         self.first = self.last = None
         self.keep = False          # never logged out (long_session anomaly)
 
+    def device_due(self, ip, t, force):
+        last = self.dev.get(ip)
+        return force or last is None or t - last >= HOUR
 
-class Gen:
+    def device_logged(self, ip, t):
+        self.dev[ip] = t
+
+    def device_delayed(self, ip, t):
+        if self.dev.get(ip, 0) > t - 1000:
+            self.dev[ip] = t
+
+
+class Gen(base.Gen):
+    """The samples' generator (request timing, workers, line shapes) with this corpus's workers
+    and request kinds, Odoo's login cooldown, per-user activity, and the records that spill past
+    midnight kept for the next day."""
+
+    workers = WORKERS
+    registry_modules = 112
+    perf_ranges = PERF
+    replica = None
+
     def __init__(self, seed, out):
-        self.seed = seed
+        super().__init__(seed, 1, None)
         self.out = out
-        self.reqs, self.recs = [], []
-        self.order = 0
-        self.busy = {p: 0 for p in WORKERS}
-        self.loaded = set()
-        self.srng = random.Random(f"{seed}:scheduler")
-        self.delays = 0
         self.day_start = T0
         self.failures = {}            # ip -> (failures since last success, last failure ms, micro)
         self.activity = {}            # login -> set of days with activity
@@ -562,73 +504,25 @@ class Gen:
         self.bytes = 0
         self.failed_lines = 0
 
-    def rng_for(self, name):
-        return random.Random(f"{self.seed}:{name}")
-
     def active(self, login, t):
         d = day_of(t)
         if 0 <= d < NDAYS:
             self.activity.setdefault(login, set()).add(d)
 
-    def rec(self, ms, text):
-        self.order += 1
-        self.recs.append((ms, self.order, text))
-
-    def line(self, ms, pid, level, logger, msg, db=DB):
-        self.rec(ms, f"{hdr_time(ms)} {pid} {level} {db} {logger}: {msg} ")
-
-    def req(self, rng, t, ip, method, target, kind, status=200, sess=None, pre=None, db=DB, force_device=False):
-        """Queue a request starting at ``t``; return the time its werkzeug line is written.
-
-        With ``sess``, Odoo 18 writes a device line first when the session is seen from an IP
-        for the first time, or when its (platform, browser, IP) entry is an hour old.
-        """
+    def req(self, rng, t, *args, **kwargs):
         assert t >= self.day_start, f"request at {hdr_time(t)} before the day being generated"
-        spec = PERF[kind]
-        if spec is None:
-            perf, dur = "- - -", rng.randint(1, 6)
-        else:
-            q0, q1, s0, s1, o0, o1 = spec
-            q = rng.randint(q0, q1)
-            s = rng.uniform(s0, s1)
-            o = rng.uniform(o0, o1)
-            dur = int((s + o) * 1000) + rng.randint(1, 3)
-            perf = f"{q} {s:.3f} {o:.3f}"
-        pre = list(pre) if pre else []
-        if sess is not None and sess.alive:
-            last = sess.dev.get(ip)
-            if force_device or last is None or t - last >= HOUR:
-                pre.append(("INFO", L_DEVICE, f"User {sess.uid} inserts device log ({sess.ident})"))
-                sess.dev[ip] = t
-        if pre:
-            dur = min(dur, 900)
-            if t % 1000 + dur > 999:
-                t = (t // 1000 + 1) * 1000 + rng.randint(0, 40)
-                if sess is not None and sess.dev.get(ip, 0) > t - 1000:
-                    sess.dev[ip] = t
-        self.order += 1
-        self.last_req = Req(t, dur, ip, method, target, status, perf, db, pre, self.order)
-        self.reqs.append(self.last_req)
-        if sess is not None and sess.alive:
-            if sess.first is None:
-                sess.first = t
-            sess.last = t + dur
-        return t + dur
+        return super().req(rng, t, *args, **kwargs)
 
     def attempt(self, rng, t, ip, login, ok, sess=None):
         """One ``POST /web/login`` with Odoo 18's per-address cooldown; returns (end, outcome)."""
         fails, last, micro = self.failures.get(ip, (0, 0, 0))
-        failed = ("INFO", L_USERS, f"Login failed for db:{DB} login:{login} from {ip}")
+        failed = ("INFO", L_USERS, f"Login failed for db:{DB} login:{login} from {ip}", None)
         if fails >= COOLDOWN_AFTER and t - last < COOLDOWN_MS:
-            warn = ("WARNING", L_USERS,
-                    f"Login attempt ignored for {ip} on {DB}: {fails} failures since last success, "
-                    f"last failure at {py_datetime(last, micro)}. You can configure the number of "
-                    f"login failures before a user is put on cooldown as well as the duration in the "
-                    f"System Parameters. Disable this feature by setting \"base.login_cooldown_after\" to 0.")
+            warn = ("WARNING", L_USERS, base.cooldown_warning(ip, fails, last, micro), None)
             self.failed_lines += 1
             return self.req(rng, t, ip, "POST", "/web/login", "ignored", 200, pre=[warn, failed]), "ignored"
         if ok:
-            line = ("INFO", L_USERS, f"Login successful for db:{DB} login:{login} from {ip}")
+            line = ("INFO", L_USERS, f"Login successful for db:{DB} login:{login} from {ip}", None)
             end = self.req(rng, t, ip, "POST", "/web/login", "login", 303, sess=sess, pre=[line],
                            force_device=sess is not None)
             self.failures.pop(ip, None)
@@ -643,30 +537,9 @@ class Gen:
 
     def flush_day(self, d, final=False):
         limit = T0 + (d + 1) * DAY
-        rng, busy = self.srng, self.busy
         todo = [r for r in self.reqs if final or r.start < limit]
         self.reqs = [] if final else [r for r in self.reqs if r.start >= limit]
-        for r in sorted(todo, key=lambda r: (r.start, r.order)):
-            free = [p for p in WORKERS if busy[p] <= r.start]
-            if free:
-                pid = free[rng.randrange(len(free))]
-            else:
-                pid = min(WORKERS, key=lambda p: busy[p])
-                r.start = busy[pid] + rng.randint(1, 15)
-                if r.pre and r.start % 1000 + r.dur > 999:
-                    r.start = (r.start // 1000 + 1) * 1000 + rng.randint(0, 20)
-                self.delays += 1
-            if pid not in self.loaded and r.db == DB:
-                self.loaded.add(pid)
-                self.registry_lines(r.start - 1700, pid, rng)
-            n = len(r.pre)
-            for i, (level, logger, msg) in enumerate(r.pre):
-                ms = r.start + (r.dur * (i + 1)) // (n + 1)
-                self.rec(ms, f"{hdr_time(ms)} {pid} {level} {r.db} {logger}: {msg} ")
-            end = r.start + r.dur
-            self.rec(end, f"{hdr_time(end)} {pid} INFO {r.db} werkzeug: {r.ip} - - "
-                          f"[{bracket_time(end)}] \"{r.method} {r.target} HTTP/1.1\" {r.status} - {r.perf}")
-            busy[pid] = end + 1
+        self.schedule(todo)
         self.recs.sort()
         if final:
             end_of_period = T0 + NDAYS * DAY
@@ -684,16 +557,6 @@ class Gen:
             self.bytes += len(data)
         self.day_start = limit
 
-    def registry_lines(self, t, pid, rng):
-        n = 112
-        self.line(t, pid, "INFO", "odoo.modules.loading", "loading 1 modules...")
-        self.line(t + 9, pid, "INFO", "odoo.modules.loading", "1 modules loaded in 0.01s, 0 queries (+0 extra)")
-        self.line(t + 41, pid, "INFO", "odoo.modules.loading", f"loading {n} modules...")
-        dt = rng.randint(900, 1300)
-        self.line(t + 41 + dt, pid, "INFO", "odoo.modules.loading", f"{n} modules loaded in {dt / 1000:.2f}s, 0 queries (+0 extra)")
-        self.line(t + 60 + dt, pid, "INFO", "odoo.modules.loading", "Modules loaded.")
-        self.line(t + 75 + dt, pid, "INFO", "odoo.modules.registry", f"Registry loaded in {(75 + dt) / 1000:.3f}s")
-
 
 # ---------------------------------------------------------------- browsing
 
@@ -706,51 +569,32 @@ MODELS = {
     "project": (["project.task", "project.project", "account.analytic.line", "helpdesk.ticket"], ["project", "timesheets", "helpdesk"]),
     "admin": (["res.users", "ir.config_parameter", "ir.module.module", "res.company"], ["settings", "apps"]),
 }
-MAIL_MODELS = {"res.partner", "sale.order", "crm.lead", "account.move", "project.task", "purchase.order",
-               "stock.picking", "hr.employee", "helpdesk.ticket"}
 
-
-class Browser:
-    """Someone using the web client: sessions, page loads, actions (as Samples/generate_logs.py)."""
+class Browser(base.Browser):
+    """Someone using the web client: the samples' Browser (page loads, actions, activity,
+    logout) with this corpus's web client build and roles, logins through Gen.attempt (typos,
+    cooldown), phone tabs that resume, and activity counted per user-day."""
 
     legit = True
+    assets, menus_hash, translations_hash = ASSETS, MENUS_HASH, TRANSL_HASH
+    translations_rate = 0.4
+    favicon_rate = 0.1
+    login_assets_rate = 0.5
+    action_warnings = 0
+    action_post_to = action_unlink_to = 0.97    # no deletions
 
-    def __init__(self, g, uid, login, role, think, rng_name):
-        self.g, self.uid, self.login_name = g, uid, login
-        self.models, self.apps = MODELS[role]
-        self.think = think
-        self.rng = g.rng_for(rng_name)
-        self.nsess = 0
+    def __init__(self, g, uid, login, role, think):
+        super().__init__(g, uid, login, *MODELS[role], think=think)
         self.sess_key = str(uid)
 
-    def rq(self, sess, t, ip, method, target, kind, status=200, pre=None, force_device=False, db=DB):
+    def rq(self, sess, t, *args, **kwargs):
         if self.legit:
-            self.g.active(self.login_name, t)
-        return self.g.req(self.rng, t, ip, method, target, kind, status, sess, pre, db, force_device)
-
-    def gap(self):
-        return self.rng.randint(15, 350)
+            self.g.active(self.user_login, t)
+        return super().rq(sess, t, *args, **kwargs)
 
     def new_session(self):
         self.nsess += 1
-        return Session(self.uid, self.login_name, make_ident(self.g.seed, self.sess_key, self.nsess))
-
-    def page_load(self, sess, t, ip, path=None, assets=False):
-        rng = self.rng
-        if path is None:
-            path = "/odoo/" + rng.choice(self.apps) if rng.random() < 0.7 else "/odoo"
-        if rng.random() < 0.15:
-            t = self.rq(sess, t, ip, "GET", "/web", "anon", 303) + self.gap()
-        t = self.rq(sess, t, ip, "GET", path, "page") + self.gap()
-        if assets:
-            t = self.rq(sess, t, ip, "GET", f"/web/assets/{ASSETS}/web.assets_web.min.css", "asset") + self.gap()
-            t = self.rq(sess, t, ip, "GET", f"/web/assets/{ASSETS}/web.assets_web.min.js", "asset") + self.gap()
-        t = self.rq(sess, t, ip, "GET", f"/web/webclient/load_menus/{MENUS_HASH}", "menu") + self.gap()
-        if rng.random() < 0.4:
-            t = self.rq(sess, t, ip, "GET", f"/web/webclient/translations/{TRANSL_HASH}?lang=en_US", "asset") + self.gap()
-        t = self.rq(sess, t, ip, "POST", "/mail/data", "read") + self.gap()
-        t = self.rq(sess, t, ip, "GET", WS, "ws", 101) + self.gap()
-        return t
+        return Session(self.uid, self.user_login, make_ident(self.g.seed, self.sess_key, self.nsess))
 
     def resume(self, sess, t, ip):
         """A tab brought back (phone): the websocket reconnects and the client polls."""
@@ -760,84 +604,19 @@ class Browser:
     def login(self, t, ip, two_fa=False, page=True, fails=0):
         """Login page, password (and TOTP) steps, then the web client; returns (session, t)."""
         g, rng = self.g, self.rng
-        t = self.rq(None, t, ip, "GET", "/web/login", "anon") + self.gap()
-        if rng.random() < 0.1:
-            t = self.rq(None, t, ip, "GET", "/web/static/img/favicon.ico", "static") + self.gap()
-        t += rng.randint(4000, 15000)
+        t = self.login_page(t, ip)
         for _ in range(fails):                       # a mistyped password
-            t, _ = g.attempt(rng, t, ip, self.login_name, False)
+            t, _ = g.attempt(rng, t, ip, self.user_login, False)
             t += rng.randint(3000, 12000)
         sess = self.new_session()
         while True:
             if self.legit:
-                g.active(self.login_name, t)
-            end, outcome = g.attempt(rng, t, ip, self.login_name, True, sess=None if two_fa else sess)
+                g.active(self.user_login, t)
+            end, outcome = g.attempt(rng, t, ip, self.user_login, True, sess=None if two_fa else sess)
             if outcome == "ok":
                 break
             t = end + rng.randint(61000, 120000)     # on cooldown (shared address): wait, retry
-        t = end
-        if two_fa:
-            t = self.rq(None, t + self.gap(), ip, "GET", "/web/login/totp?redirect=%2Fodoo", "anon")
-            t += rng.randint(6000, 20000)
-            totp = ("INFO", L_TOTP, f"2FA check: SUCCESS for res.users({self.uid},) '{self.login_name}'")
-            t = self.rq(sess, t, ip, "POST", "/web/login/totp", "login", 303, pre=[totp], force_device=True)
-        if page:
-            t = self.page_load(sess, t + self.gap(), ip, "/odoo", assets=rng.random() < 0.5)
-        return sess, t
-
-    def logout(self, sess, t, ip):
-        t = self.rq(sess, t, ip, "GET", "/web/session/logout", "anon", 303)
-        sess.alive = False
-        return self.rq(None, t + self.gap(), ip, "GET", "/web/login", "anon")
-
-    def action(self, sess, t, ip):
-        rng = self.rng
-        m = rng.choice(self.models)
-        rid = rng.randint(1, 4000)
-        r = rng.random()
-        if r < 0.22:
-            t = self.rq(sess, t, ip, "POST", "/web/action/load", "read") + self.gap()
-            t = self.rq(sess, t, ip, "POST", kw(m, "web_search_read"), "read")
-        elif r < 0.50:
-            t = self.rq(sess, t, ip, "POST", kw(m, "web_read"), "read")
-            if m in MAIL_MODELS:
-                t = self.rq(sess, t + self.gap(), ip, "POST", "/mail/thread/data", "read")
-                t = self.rq(sess, t + self.gap(), ip, "POST", "/mail/thread/messages", "read")
-        elif r < 0.62:
-            t = self.rq(sess, t, ip, "POST", kw(m, "web_save"), "write")
-        elif r < 0.72:
-            meth = "web_search_read" if rng.random() < 0.6 else "name_search"
-            t = self.rq(sess, t, ip, "POST", kw(m, meth), "read")
-        elif r < 0.78:
-            meth = rng.choice(["action_confirm", "action_post", "action_done", "action_assign"])
-            t = self.rq(sess, t, ip, "POST", button(m, meth), "write")
-        elif r < 0.83:
-            for _ in range(rng.randint(1, 3)):
-                t = self.rq(sess, t, ip, "GET", f"/web/image/res.partner/{rng.randint(1, 900)}/avatar_128"
-                                                f"?unique={1739000000000 + rid * 7919}", "image") + self.gap()
-        elif r < 0.88:
-            t = self.rq(sess, t, ip, "POST", kw("res.users", "systray_get_activities"), "read")
-        elif r < 0.91:
-            t = self.rq(sess, t, ip, "GET", f"/report/pdf/sale.report_saleorder/{rid}", "report")
-        elif r < 0.94:
-            t = self.rq(sess, t, ip, "GET", f"/web/content/{rid + 5000}?download=true", "download")
-        elif r < 0.97:
-            t = self.rq(sess, t, ip, "POST", "/mail/message/post", "write")
-        else:
-            t = self.page_load(sess, t, ip)
-        return t
-
-    def activity(self, sess, t, t_end, ip, think=None):
-        """Actions separated by think time until ``t_end``; ``ip`` is a str or a function of time."""
-        rng = self.rng
-        mean = (think or self.think) * 1000
-        ipf = ip if callable(ip) else (lambda _t, _ip=ip: _ip)
-        last = t
-        while True:
-            t += int(rng.expovariate(1.0 / mean)) + 2000
-            if t >= t_end:
-                return last
-            last = t = self.action(sess, t, ipf(t))
+        return self.login_done(sess, end, ip, two_fa, page)
 
 
 EXFIL = [
@@ -966,7 +745,7 @@ class Human(Browser):
         role = "admin" if admin else rng.choice(
             {"mobile": ["field", "field", "sales"], "traveller": ["sales", "sales", "project", "finance"]}.get(
                 persona, ["sales", "finance", "ops", "hr", "project", "sales", "ops"]))
-        super().__init__(g, uid, login, role, think=rng.randint(1200, 2400), rng_name=f"user:{uid}")
+        super().__init__(g, uid, login, role, think=rng.randint(1200, 2400))
         self.addr = addr
         self.office = office
         self.country = OFFICE_COUNTRY[office] if office else country
@@ -1106,9 +885,6 @@ class Human(Browser):
             segs.append((e0, e0 + rng.randint(20, 70) * MIN, self.home_ipf(d) if ipf(start) != self.home_ip else ipf,
                          rng.randint(300, 600)))
         return segs
-
-    def jit(self, minutes):
-        return self.rng.randint(-minutes * MIN, minutes * MIN)
 
     def plan_ok(self, d):
         """Whether day d is a normal working day (no side effects on the user's random stream)."""
@@ -1301,9 +1077,7 @@ class Service:
         self.n = 0
         self.failover = {d for d in range(NDAYS) if self.rng.random() < 0.15} if len(self.ips) > 1 else set()
 
-    CALLS = [("res.partner", "search_read"), ("sale.order", "search_read"), ("product.product", "search_read"),
-             ("res.partner", "write"), ("sale.order", "create"), ("account.move", "search_read"),
-             ("stock.quant", "read_group"), ("res.partner", "create"), ("product.pricelist", "search_read")]
+    CALLS = base.SvcSync.CALLS + [("product.pricelist", "search_read")]
 
     def day(self, d):
         g, rng = self.g, self.rng
@@ -1313,21 +1087,21 @@ class Service:
             t0 = t + rng.randint(0, 40 * SEC)
             g.active(self.login, t0)
             if self.mode == "xmlrpc":
-                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from n/a")
+                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from n/a", None)
                 u = g.req(rng, t0, ip, "POST", "/xmlrpc/2/common", "login", pre=[ok])
                 for _ in range(rng.randint(1, 4)):
                     m, meth = rng.choice(self.CALLS)
                     u = g.req(rng, u + rng.randint(20, 400), ip, "POST", f"/xmlrpc/2/object#{m}.{meth}",
                               "write" if meth in ("write", "create") else "rpc")
             elif self.mode == "jsonrpc":
-                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from n/a")
+                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from n/a", None)
                 u = g.req(rng, t0, ip, "POST", "/jsonrpc", "login", pre=[ok])
                 for _ in range(rng.randint(1, 3)):
                     u = g.req(rng, u + rng.randint(20, 400), ip, "POST", "/jsonrpc", "rpc")
             else:   # websession: /web/session/authenticate creates a real session, never logged out
                 self.n += 1
                 sess = Session(self.uid, self.login, make_ident(g.seed, f"svc:{self.uid}", self.n))
-                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from {ip}")
+                ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:{self.login} from {ip}", None)
                 u = g.req(rng, t0, ip, "POST", "/web/session/authenticate", "login", 200, sess=sess, pre=[ok],
                           force_device=True)
                 for _ in range(rng.randint(2, 5)):
@@ -1406,17 +1180,10 @@ class Scanners:
                 t += rng.randint(1500, 9000)
 
 
-class Cron:
-    def __init__(self, g):
-        self.g = g
-        self.rng = g.rng_for("cron")
+class Cron(base.Cron):
+    """The samples' cron worker (jobs), on this corpus's pid and from the first hour."""
 
-    def job(self, t, name, jid, done=0):
-        g = self.g
-        g.line(t, CRON_PID, "INFO", L_CRON, f"Job '{name}' ({jid}) starting")
-        dur = self.rng.randint(30, 400)
-        g.line(t + dur, CRON_PID, "INFO", L_CRON,
-               f"Job '{name}' ({jid}) fully done (#loop 1; done {done}; remaining 0; duration {dur / 1000:.2f}s)")
+    pid = CRON_PID
 
     def day(self, d):
         rng = self.rng
@@ -1424,7 +1191,7 @@ class Cron:
             t = T0 + d * DAY + h * HOUR + SEC + rng.randint(0, 2500)
             if d == 0 and h == 0:
                 t += 20 * SEC
-                self.g.registry_lines(t - 1700, CRON_PID, rng)
+                self.g.registry_lines(t - 1700, self.pid, rng)
             self.job(t, "Mail: Email Queue Manager", 3, done=rng.randint(0, 6) if 7 <= h <= 17 else 0)
             if h == 2:
                 self.job(T0 + d * DAY + 2 * HOUR + 30 * MIN + rng.randint(0, 900) * SEC, "Base: Auto-vacuum internal data", 1)
@@ -1437,20 +1204,7 @@ class Banner:
     def day(self, d):
         if d:
             return
-        g = self.g
-        t = T0 + 2 * SEC + 118
-        for i, (logger, msg) in enumerate([
-                ("odoo", "Odoo version 18.0"),
-                ("odoo", "Using configuration file at /etc/odoo/odoo.conf"),
-                ("odoo", "addons paths: ['/usr/lib/python3/dist-packages/odoo/addons', "
-                         "'/var/lib/odoo/.local/share/Odoo/addons/18.0', '/mnt/extra-addons']"),
-                ("odoo", "database: odoo@db:5432"),
-                ("odoo.service.server", "HTTP service (werkzeug) running on 0.0.0.0:8069")]):
-            g.line(t + i * 7, MASTER_PID, "INFO", logger, msg, db="?")
-        t += 420
-        for k, pid in enumerate(WORKERS):
-            g.line(t + k * 3, pid, "INFO", "odoo.service.server", f"Worker WorkerHTTP ({pid}) alive", db="?")
-        g.line(t + 30, CRON_PID, "INFO", "odoo.service.server", f"Worker WorkerCron ({CRON_PID}) alive", db="?")
+        self.g.server_start(T0 + 2 * SEC + 118, MASTER_PID, CRON_PID, wkhtmltopdf=False, cron_after=30)
 
 
 # ---------------------------------------------------------------- anomalies
@@ -1484,14 +1238,14 @@ class Anomaly:
         self.g, self.id, self.kind, self.variant, self.victim, self.day_ = g, aid, kind, variant, victim, day
         self.rng = rng
         self.label = {"id": aid, "kind": kind, "variant": variant, "db": DB,
-                      "login": victim.login_name if victim else None,
+                      "login": victim.user_login if victim else None,
                       "session_identifier": None, "time": None, "end": None}
         self.done = False
 
     # intruder's requests are not the user's activity
     def actor(self):
         a = Browser.__new__(Browser)
-        a.g, a.uid, a.login_name = self.g, self.victim.uid, self.victim.login_name
+        a.g, a.uid, a.user_login = self.g, self.victim.uid, self.victim.user_login
         a.models, a.apps, a.think = self.victim.models, self.victim.apps, 120
         a.rng, a.nsess, a.sess_key = self.rng, 0, f"{self.victim.uid}:{self.id}"
         a.legit = False
@@ -1674,11 +1428,11 @@ class BruteForce(Anomaly):
             a = self.actor()
             t = a.rq(None, t, ip, "GET", "/web/login", "anon") + rng.randint(2000, 6000)
             sess = a.new_session()
-            t, outcome = g.attempt(rng, t, ip, self.victim.login_name, True, sess=sess)
+            t, outcome = g.attempt(rng, t, ip, self.victim.user_login, True, sess=sess)
             assert outcome == "ok"
             self.label["success_time"] = iso(t)
             self.label["session_identifier"] = sess.ident
-            self.label["login"] = self.victim.login_name
+            self.label["login"] = self.victim.user_login
             t = a.page_load(sess, t + rng.randint(500, 3000), ip, "/odoo", assets=True)
             end = exfiltrate(a, sess, t + rng.randint(10000, 60000), ip, rng.randint(4, 14))
         self.finish(start, end)
@@ -1801,18 +1555,18 @@ def plan_anomalies(g, humans, rng, total, addr):
         else:
             u = pick(lambda u: u.uid != 2)
         a = BruteForce(g, new_id(), "brute_force", v, u, rng.choice(window[:-1] or window), g.rng_for(f"anomaly:{k}"))
-        a.target = u.login_name
-        a.label["login"] = None if v.startswith("spray") else u.login_name
+        a.target = u.user_login
+        a.label["login"] = None if v.startswith("spray") else u.user_login
         if v.endswith("success") and rng.random() < 0.4:
             a.origin = rng.choice(COUNTRY_HOMES[u.country])         # a residential proxy next door
         else:
             a.origin = rng.choice(BF_SOURCES)
         if v.startswith("spray"):
-            real = rng.sample([h.login_name for h in humans if h is not u], min(len(humans) - 1, rng.randint(8, 20)))
+            real = rng.sample([h.user_login for h in humans if h is not u], min(len(humans) - 1, rng.randint(8, 20)))
             pool = real + rng.sample(GUESSED, rng.randint(6, 12))
             rng.shuffle(pool)
             if v.endswith("success"):
-                pool.append(u.login_name)
+                pool.append(u.user_login)
             a.spray_logins = pool
         anomalies.append(a)
     return anomalies
@@ -1927,7 +1681,7 @@ def main(argv=None):
 
     end = T0 + NDAYS * DAY
     a0 = int(math.ceil(NDAYS * 2 / 3))
-    people = {u.login_name: u for u in humans}
+    people = {u.user_login: u for u in humans}
     by_persona = {}
     user_days = 0
     for login, days in g.activity.items():
@@ -1955,7 +1709,7 @@ def main(argv=None):
         "service_accounts": [s.login for s in services],
         "anomaly_counts": dict(sorted(kinds.items())),
         "anomalies": labels,
-        "users": [{"login": u.login_name, "uid": u.uid, "persona": u.persona, "country": u.country,
+        "users": [{"login": u.user_login, "uid": u.uid, "persona": u.persona, "country": u.country,
                    "office": u.office, "home": PLACES[u.home_place][1] + ", " + PLACES[u.home_place][0],
                    "ipv6": u.v6 is not None, "phone": u.phone, "two_fa": u.two_fa,
                    "trips": [{"dest": PLACES[t["dest"]][1] + ", " + PLACES[t["dest"]][0],
