@@ -99,6 +99,27 @@ struct RuleEngineTests {
         #expect(try analyze(few, rules: success).findings.isEmpty)
     }
 
+    @Test("colleagues behind one office address who mistype and then sign in are not credential stuffing")
+    func officeMistypes() throws {
+        var lines: [String] = []
+        // Five colleagues each mistype once at the office, then sign in; then dave signs in.
+        for (i, login) in ["a", "b", "c", "d", "e"].enumerated() {
+            lines += Self.attempts(1, login: "\(login)@example.com", ip: "198.51.100.10", start: i * 60)
+            lines += Self.success(login: "\(login)@example.com", uid: 30 + i, ip: "198.51.100.10",
+                                  identifier: String(repeating: Character(String(i)), count: 42), at: String(format: "2025-03-12 03:%02d:30", i + 1))
+        }
+        lines += Self.success(login: "dave@example.com", uid: 40, ip: "198.51.100.10",
+                              identifier: String(repeating: "D", count: 42), at: "2025-03-12 03:10:00")
+        let result = try analyze(lines.sorted(), rules: success)
+        #expect(result.findings.isEmpty, "\(result.findings.map(\.summary))")
+        // The same five failures on logins that never sign in are a list being tried.
+        var stuffing = (0..<5).flatMap { Self.attempts(1, login: "user\($0)@example.com", ip: "198.51.100.10", start: $0 * 60) }
+        stuffing += Self.success(login: "dave@example.com", uid: 40, ip: "198.51.100.10",
+                                 identifier: String(repeating: "D", count: 42), at: "2025-03-12 03:10:00")
+        let stuffed = try analyze(stuffing, rules: success)
+        #expect(stuffed.findings.first?.summary.contains("credential stuffing") == true)
+    }
+
     @Test("an XML-RPC service account signing in every 15 minutes from n/a trips nothing")
     func serviceAccount() throws {
         let lines = (0..<96).map { i in

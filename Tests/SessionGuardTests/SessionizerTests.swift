@@ -17,6 +17,18 @@ struct SessionizerTests {
         "2025-03-14 \(t),020 \(pid) INFO prod werkzeug: \(ip) - - [14/Mar/2025 \(t)] \"\(method) \(target) HTTP/1.1\" \(status) - 3 0.001 0.002"
     }
 
+    /// alice signs in at 09:00 and carol at 09:02, both from `ip` (one office NAT address).
+    func bothSignIn(at ip: String) -> [String] {
+        [
+            login("09:00:00", pid: 11, login: "alice@example.com", ip: ip),
+            device("09:00:00", pid: 11, uid: 7, id: Self.alice),
+            request("09:00:00", pid: 11, ip: ip, target: "/web/login"),
+            login("09:02:00", pid: 13, login: "carol@example.com", ip: ip),
+            device("09:02:00", pid: 13, uid: 9, id: Self.carol),
+            request("09:02:00", pid: 13, ip: ip, target: "/web/login"),
+        ]
+    }
+
     @Test("login → device → request on one PID binds login, uid, identifier and IP; later requests from the IP follow")
     func deviceJoin() throws {
         let log = [
@@ -97,18 +109,46 @@ struct SessionizerTests {
         #expect(counters.ambiguousRequests == 2)
     }
 
-    @Test("the ambiguity ends once the other user has been silent at the address for the ambiguity window")
-    func natAmbiguityEnds() throws {
+    @Test("an unattributable logout on a shared address marks the session used just before as probably logged out")
+    func natLogout() throws {
+        let ip = "198.51.100.10"
+        var log = bothSignIn(at: ip) + [
+            device("09:30:00", pid: 15, uid: 7, id: Self.alice),
+            request("09:30:00", pid: 15, ip: ip),
+            request("09:31:00", pid: 12, ip: ip, target: "/web/session/logout", method: "GET", status: 303),
+        ]
+        var (sessions, _) = sessionize(log.joined(separator: "\n"))
+        #expect(sessions.first { $0.identifier == Self.alice }?.probablyLoggedOut == true)
+        #expect(sessions.first { $0.identifier == Self.alice }?.loggedOut == false)  // never certain
+        #expect(sessions.first { $0.identifier == Self.carol }?.probablyLoggedOut == false)
+        // Used again afterwards: it was not alice's logout after all.
+        log += [device("10:00:00", pid: 16, uid: 7, id: Self.alice), request("10:00:00", pid: 16, ip: ip)]
+        (sessions, _) = sessionize(log.joined(separator: "\n"))
+        #expect(sessions.first { $0.identifier == Self.alice }?.probablyLoggedOut == false)
+    }
+
+    @Test("the login page answered 200 is an anonymous client: never attributed by address")
+    func anonymousLoginPage() throws {
         let ip = "198.51.100.10"
         let log = [
             login("09:00:00", pid: 11, login: "alice@example.com", ip: ip),
             device("09:00:00", pid: 11, uid: 7, id: Self.alice),
-            request("09:00:00", pid: 11, ip: ip, target: "/web/login"),
-            login("09:02:00", pid: 13, login: "carol@example.com", ip: ip),
-            device("09:02:00", pid: 13, uid: 9, id: Self.carol),
-            request("09:02:00", pid: 13, ip: ip, target: "/web/login"),
-            request("11:30:00", pid: 12, ip: ip),  // alice silent there since 09:00: carol's
+            request("09:00:00", pid: 11, ip: ip, target: "/web/login", status: 303),
+            request("09:10:00", pid: 12, ip: ip, target: "/web/login", method: "GET", status: 200),
+            request("09:11:00", pid: 12, ip: ip, target: "/web/login?redirect=%2Fodoo", method: "GET", status: 200),
         ].joined(separator: "\n")
+        let (sessions, counters) = sessionize(log)
+        #expect(sessions.first?.requests == 1)
+        #expect(sessions.first?.lastActivity == UTC.parse("2025-03-14T09:00:00Z")! + 20)
+        #expect(counters.unattributedRequests == 2)
+    }
+
+    @Test("the ambiguity ends once the other user has been silent at the address for the ambiguity window")
+    func natAmbiguityEnds() throws {
+        let ip = "198.51.100.10"
+        let log = (bothSignIn(at: ip) + [
+            request("11:30:00", pid: 12, ip: ip),  // alice silent there since 09:00: carol's
+        ]).joined(separator: "\n")
         let (sessions, counters) = sessionize(log)
         #expect(counters.ambiguousRequests == 0)
         #expect(sessions.first { $0.identifier == Self.carol }?.requests == 2)

@@ -222,4 +222,28 @@ struct TravelTests {
         let (_, bad) = RuleLoader.parse("id: t\ndetector: impossible_travel\nseverity: high\nparams: { tolerate_same_asn: sometimes }\n", file: "r.yml")
         #expect(bad.first?.message.contains("same_country") == true)
     }
+
+    @Test("inside one country, an address placed only to 100 km or worse (a carrier pool) makes any move plausible")
+    func vagueCarrier() throws {
+        let berlin = W.place("DE", "Berlin", 52.52, 13.405, radius: 5, asn: 3320)
+        let munichPool = W.place("DE", "Munich", 48.137, 11.575, radius: 100, asn: 6805)
+        let a = W.use("80.146.1.128", berlin, [(W.t0, W.t0 + W.hour)])
+        let b = W.use("176.4.8.83", munichPool, [(W.t0 + W.hour + 5 * W.minute, W.t0 + 2 * W.hour)])
+        #expect(try W.judge(travel, [W.session("S1", [a]), W.session("S2", [b])]).isEmpty)
+        let strict = "id: t\ndetector: impossible_travel\nseverity: high\nparams: { tolerate_same_country_radius_km: 0 }\n"
+        #expect(try W.judge(strict, [W.session("S1", [a]), W.session("S2", [b])]).count == 1)
+    }
+
+    @Test("the intruder's side gets the finding: Tokyo, then the user back at her usual office")
+    func suspectSide() throws {
+        let usual = (1...4).map { W.session("H\($0)", [W.workday("198.51.100.23", W.brussels, day: Millis($0))]) }
+        let day = W.t0 + 8 * W.day
+        let tokyo = W.session("T1", [W.use("2001:db8:2::7", W.tokyo, [(day, day + 30 * W.minute)])])
+        let office = W.session("O1", [W.use("198.51.100.23", W.brussels, [(day + 40 * W.minute, day + 3 * W.hour)])])
+        let all = usual + [tokyo, office]
+        #expect(try W.judge(travel, all, judged: "O1").isEmpty)
+        let drafts = try W.judge(travel, all, judged: "T1")
+        #expect(drafts.count == 1)
+        #expect(W.fact(drafts.first, "suspect") == .string("2001:db8:2::7"))
+    }
 }

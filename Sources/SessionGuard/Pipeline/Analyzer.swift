@@ -116,13 +116,15 @@ public final class Analyzer {
                 guard rule.when.admits(places: draft.places), !rule.unless.excepts(user: subject.user, places: draft.places) else { return }
                 var facts = draft.facts
                 if let score = rule.score { facts.append(("score", .int(score))) }
+                var recommend = draft.recommend ?? rule.recommend
+                if draft.reviewOnly, recommend == .revokeSession || recommend == .revokeUserSessions { recommend = .review }
                 let finding = Finding(
                     id: "F-" + StableHash.hex([rule.id, subject.db, subject.key, draft.discriminator]),
                     rule: rule.id, detector: rule.detectorName,
                     severity: (draft.severity ?? rule.severity).shifted(draft.severityShift),
                     db: subject.db, user: subject.user, userID: subject.uid, sessionKey: subject.key,
                     sessionIdentifier: subject.identifier, firstSeen: draft.firstSeen, lastSeen: draft.lastSeen,
-                    summary: draft.summary, facts: facts, evidence: draft.evidence, recommend: draft.recommend ?? rule.recommend,
+                    summary: draft.summary, facts: facts, evidence: draft.evidence, recommend: recommend,
                     ruleHash: rule.hash, geoipBuild: geoipBuild)
                 if try tx.upsert(finding: finding, run: run) { newFindings += 1 }
                 findings.append(finding)
@@ -199,8 +201,12 @@ public final class Analyzer {
     static func recommendations(for findings: [Finding]) -> [Recommendation] {
         var groups: [String: Recommendation] = [:]
         var order: [String] = []
+        // A session some rule wants revoked takes the other findings about it as reasons, instead
+        // of a second recommendation asking for a review.
+        let revoked = Set(findings.filter { $0.recommend == .revokeSession && $0.sessionIdentifier != nil }.map { "\($0.db)\u{1}\($0.sessionKey)" })
         for f in findings where f.recommend != .none {
             var action = f.recommend
+            if action == .review, revoked.contains("\(f.db)\u{1}\(f.sessionKey)") { action = .revokeSession }
             var reasons = [f.summary]
             let target: String
             switch action {

@@ -97,6 +97,8 @@ public struct FindingDraft: Sendable {
     public var recommend: RecommendedAction?
     /// Moves the rule's severity up or down (e.g. one step down for a place colleagues use).
     public var severityShift = 0
+    /// A revoke the rule recommends becomes a review (the verdict is weaker than the rule expects).
+    public var reviewOnly = false
 
     public init(discriminator: String, summary: String, facts: [(String, JSON)], evidence: [Evidence],
                 firstSeen: Millis, lastSeen: Millis, places: [SessionIP], severity: Severity? = nil,

@@ -33,6 +33,7 @@ public struct TravelPolicy: Sendable {
     public static let parameters = [
         "max_speed_kmh", "radius_factor", "min_distance_km", "tolerate_same_asn", "tolerate_same_network",
         "network_prefix_v4", "network_prefix_v6", "tolerate_org_familiar", "org_share", "org_min_users", "org_history_days",
+        "tolerate_same_country_radius_km",
     ]
 
     public var maxSpeedKmh: Double
@@ -40,6 +41,9 @@ public struct TravelPolicy: Sendable {
     /// Lower-bound distances below this are never implausible (city-level jitter of the databases).
     public var minDistanceKm: Double
     public var sameASN: SameASN
+    /// Moves inside one country are tolerated when either address is placed this vaguely: mobile
+    /// carriers' and CGNAT pools get radii of 100 km and more, and their registered city is anywhere.
+    public var sameCountryRadiusKm: Int
     public var sameNetwork: Bool
     public var network: PlaceScope
     public var orgFamiliar: Bool
@@ -52,6 +56,7 @@ public struct TravelPolicy: Sendable {
         radiusFactor = try params.double("radius_factor", default: 1, range: 0...10)
         minDistanceKm = try params.double("min_distance_km", default: 100, range: 0...20_000)
         sameASN = SameASN(rawValue: try params.choice("tolerate_same_asn", SameASN.allCases.map(\.rawValue), default: "same_country"))!
+        sameCountryRadiusKm = try params.int("tolerate_same_country_radius_km", default: 100, range: 0...100_000)
         sameNetwork = try params.bool("tolerate_same_network", default: true)
         network = PlaceScope(.network, v4Prefix: try params.int("network_prefix_v4", default: 24, range: 8...32),
                              v6Prefix: try params.int("network_prefix_v6", default: 64, range: 16...128))
@@ -98,6 +103,12 @@ public struct TravelPolicy: Sendable {
             j.verdict = .plausible
             return j
         }
+        if sameCountryRadiusKm > 0, let country = la.countryCode, country == lb.countryCode,
+           max(la.accuracyRadiusKm ?? 0, lb.accuracyRadiusKm ?? 0) >= sameCountryRadiusKm {
+            j.verdict = .plausible
+            j.reason = "within \(country), and an address is placed only to \(max(la.accuracyRadiusKm ?? 0, lb.accuracyRadiusKm ?? 0)) km (a carrier network)"
+            return j
+        }
         if let asnA = la.asn, asnA == lb.asn {
             if sameASN == .always || (sameASN == .sameCountry && la.countryCode != nil && la.countryCode == lb.countryCode) {
                 j.verdict = .plausible
@@ -124,6 +135,21 @@ public struct TravelPolicy: Sendable {
             let org = try context.organisation(db: db, scope: scope, since: before - Millis(self.orgHistoryDays) * 86_400_000)
             return org.isFamiliar(value, user: user, before: before, share: self.orgShare, minUsers: self.orgMinUsers)
         }
+    }
+
+    /// Which side of an implausible pair is the intruder's: the one in the country the user has used
+    /// less (in sessions of the last `days` other than these two), the later one when equal. A user
+    /// seen in Tokyo and then at the office is the office's owner, not the other way round.
+    public static func suspect(_ a: ActivityPoint, _ b: ActivityPoint, days: Int, context: any DetectionContext) throws -> ActivityPoint {
+        guard a.session.key != b.session.key else { return b }
+        let history = try context.history(db: b.session.db, user: b.session.user, from: a.visit.start - Millis(days) * 86_400_000,
+                                          before: b.visit.end + 1, excludingKey: a.session.key)
+            .filter { $0.key != b.session.key }
+        func uses(_ p: ActivityPoint) -> Int {
+            guard let country = p.use.placement.location?.countryCode else { return 0 }
+            return history.filter { $0.ips.contains { $0.placement.location?.countryCode == country } }.count
+        }
+        return uses(a) < uses(b) ? a : b
     }
 
     /// The placed activity points of `sessions`, one per visit.

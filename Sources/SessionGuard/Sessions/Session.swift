@@ -53,6 +53,10 @@ public struct Session: Sendable {
     public var firstEvidence: Evidence?
     public var lastEvidence: Evidence?
     public var source: String
+    /// A logout nobody could attribute (an address shared with other users) came right after this
+    /// session's last use: it was probably this one. Quiet detectors (idle sessions) trust it;
+    /// detectors that must not miss a live session do not.
+    public var probablyLoggedOut = false
 
     /// The name a person recognises: the login where known, else `uid:<n>`.
     public var user: String {

@@ -25,6 +25,8 @@ public final class Sessionizer {
         public var ambiguityWindow: Millis = 3_600_000
         /// How far a device line may follow its login line, and a request its device line, on one PID.
         public var joinWindow: Millis = 5_000
+        /// How soon after its last request a session's logout follows, when the logout itself cannot be attributed.
+        public var logoutWindow: Millis = 10 * 60_000
         public init() {}
     }
 
@@ -58,6 +60,9 @@ public final class Sessionizer {
         var dropped = false
         var stream: Int32 = 0
         var userAgent: Int32 = Event.none
+        /// A logout came from an address this session shared with another user's, right after this
+        /// session's last use there; cleared by any later activity (`Session.probablyLoggedOut`).
+        var possibleLogout: Millis?
         var firstOrigin: Origin
         var lastOrigin: Origin
 
@@ -87,6 +92,7 @@ public final class Sessionizer {
 
         /// Records use of `ip` at `time`; `request` counts it as a request.
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
+            if let p = possibleLogout, time > p { possibleLogout = nil }
             if time < first { first = time; firstOrigin = origin }
             if time >= last { last = time; lastOrigin = origin }
             if request { requests += 1 }
@@ -278,12 +284,24 @@ public final class Sessionizer {
             }
             pids[pidKey] = state
         }
-        if target == nil, e.ip != Event.none, let owner = owners[Self.key(e.db, e.ip)] {
+        // The login page answered 200 (the form, or a failed attempt) means a client without a
+        // session: never someone's session by address.
+        let anonymous = e.target == .login && e.status == 200
+        if target == nil, !anonymous, e.ip != Event.none, let owner = owners[Self.key(e.db, e.ip)] {
             let s = sessions[owner.session]
             if let other = owner.contestedWith {
                 if let seen = sessions[other].lastUse(of: e.ip), e.time - seen <= options.ambiguityWindow,
                    !sessions[other].ended {
                     counters.ambiguousRequests += 1
+                    if e.target == .logout {
+                        // One of them signed out: the one used last, just before (a logout follows a click in
+                        // that tab). If it is used again, it was not that one after all.
+                        let recent = [owner.session, other].compactMap { c in sessions[c].lastUse(of: e.ip).map { (c, $0) } }
+                            .filter { e.time - $0.1 <= options.logoutWindow }
+                        if let latest = recent.map(\.1).max() {
+                            for (candidate, seen) in recent where seen == latest { sessions[candidate].possibleLogout = e.time }
+                        }
+                    }
                     if let change = passwordChange {
                         // Which session made the change is unknown, but it is the user's one on this address.
                         let mine = [owner.session, other].first { sameUser(sessions[$0], uid: change.uid, login: change.login) }
@@ -424,7 +442,8 @@ public final class Sessionizer {
                               firstEvidence: evidence($0.origin), visits: $0.visits)
                 },
                 loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
-                firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log"))
+                firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log",
+                probablyLoggedOut: w.possibleLogout != nil))
         }
         let auth = authEvents.map { e in
             AuthEvent(time: e.time, kind: e.kind, db: string(e.db), login: string(e.login),

@@ -124,8 +124,9 @@ public struct StoreTransaction: DetectionContext {
     public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
         let sessionStatement = try db.cachedStatement(sql: """
             INSERT INTO sessions (db, session_key, identifier, uid, login, first_activity, last_activity, request_count,
-                                  logged_out, revoked, invalidated, user_agent, source, first_evidence, last_evidence, first_run, last_run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  logged_out, revoked, invalidated, user_agent, source, first_evidence, last_evidence, first_run, last_run,
+                                  probably_logged_out)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (db, session_key) DO UPDATE SET
                 identifier = COALESCE(excluded.identifier, identifier),
                 uid = COALESCE(uid, excluded.uid),
@@ -138,6 +139,8 @@ public struct StoreTransaction: DetectionContext {
                 logged_out = MAX(logged_out, excluded.logged_out),
                 revoked = MAX(revoked, excluded.revoked),
                 invalidated = CASE WHEN excluded.last_activity >= last_activity THEN excluded.invalidated ELSE invalidated END,
+                probably_logged_out = CASE WHEN excluded.last_activity >= last_activity THEN excluded.probably_logged_out
+                                           ELSE probably_logged_out END,
                 user_agent = COALESCE(excluded.user_agent, user_agent),
                 last_run = excluded.last_run
             RETURNING id
@@ -173,7 +176,7 @@ public struct StoreTransaction: DetectionContext {
             let id = try Int64.fetchOne(sessionStatement, arguments: [
                 s.db, s.key, s.identifier, s.uid, s.login, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), s.requests,
                 s.loggedOut, s.revoked, s.invalidated, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
-                Self.evidenceText(s.lastEvidence), run, run,
+                Self.evidenceText(s.lastEvidence), run, run, s.probablyLoggedOut,
             ])!
             ids.append(id)
             for use in s.ips {
@@ -203,7 +206,7 @@ public struct StoreTransaction: DetectionContext {
 
     static let sessionColumns = """
         id, db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
-        invalidated, user_agent, source, first_evidence, last_evidence
+        invalidated, user_agent, source, first_evidence, last_evidence, probably_logged_out
         """
 
     /// Loads sessions (with their addresses and places) by row id.
@@ -241,7 +244,7 @@ public struct StoreTransaction: DetectionContext {
                     firstActivity: UTC.parse(r[6]) ?? 0, lastActivity: UTC.parse(r[7]) ?? 0,
                     requests: r[8], ips: ips[r[0]] ?? [], loggedOut: r[9], revoked: r[10], invalidated: r[11],
                     userAgent: r[12], firstEvidence: Self.evidence(r[14]),
-                    lastEvidence: Self.evidence(r[15]), source: r[13])
+                    lastEvidence: Self.evidence(r[15]), source: r[13], probablyLoggedOut: r[16])
         }
     }
 

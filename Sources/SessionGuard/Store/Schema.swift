@@ -145,6 +145,8 @@ enum Schema {
         m.registerMigration("v2") { db in
             // Visits per session address (stretches of activity), for the travel detectors.
             try db.execute(sql: "ALTER TABLE session_ips ADD COLUMN visits TEXT NOT NULL DEFAULT ''")
+            // A logout from an address shared with other users, right after this session's last use.
+            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN probably_logged_out INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "CREATE INDEX auth_events_by_time ON auth_events(time_ms)")
         }
         return m

@@ -3,7 +3,8 @@
 ///
 /// Active means overlapping visits (stretches of requests), not merely overlapping lifetimes: a
 /// laptop session left open at the office while the user travels is not concurrency. The finding
-/// goes to the session that started later (the intruder's, usually), once per other session.
+/// goes to the session in the country the user has used less (the later one when equal), once
+/// per other session.
 public struct ConcurrentSessionsDetector: Detector {
     public static let name = "concurrent_sessions"
     public static let parameters = TravelPolicy.parameters
@@ -18,15 +19,19 @@ public struct ConcurrentSessionsDetector: Detector {
         let mine = TravelPolicy.points([session])
         guard !mine.isEmpty else { return [] }
         let others = try context.activity(db: session.db, user: session.user, from: session.firstActivity, to: session.lastActivity)
-            .filter { ($0.firstActivity, $0.key) < (session.firstActivity, session.key) }
+            .filter { $0.key != session.key }
         let familiar = policy.familiarity(db: session.db, user: session.user, before: session.firstActivity, context: context)
         var drafts: [FindingDraft] = []
         for other in others.sorted(by: { ($0.firstActivity, $0.key) < ($1.firstActivity, $1.key) }) {
             let theirs = TravelPolicy.points([other])
             search: for b in mine {
                 for a in theirs where a.visit.overlaps(b.visit) {
-                    let j = try policy.judge(a.use, b.use, gap: 0, familiar: familiar)
-                    guard j.verdict == .implausible else { continue }
+                    let later = (other.firstActivity, other.key) > (session.firstActivity, session.key)
+                    let (x, y) = later ? (b, a) : (a, b)  // x earlier session, y later
+                    let j = try policy.judge(x.use, y.use, gap: 0, familiar: familiar)
+                    guard j.verdict == .implausible,
+                          try TravelPolicy.suspect(x, y, days: policy.orgHistoryDays, context: context).session.key == session.key
+                    else { continue }
                     let start = max(a.visit.start, b.visit.start), end = min(a.visit.end, b.visit.end)
                     var facts = policy.facts(from: a, to: b, j)
                     facts.append(("other_session", .string(other.identifier ?? other.key)))

@@ -13,7 +13,8 @@ public struct IdleSessionDetector: Detector {
     }
 
     public func evaluate(_ session: Session, context: any DetectionContext) throws -> [FindingDraft] {
-        guard !session.loggedOut, !session.revoked, !session.invalidated else { return [] }
+        // A forgotten session is worth a word only when it is surely still there.
+        guard !session.loggedOut, !session.probablyLoggedOut, !session.revoked, !session.invalidated else { return [] }
         let idle = Int((context.now - session.lastActivity) / 1000)
         let lifetime = Int(context.sessionLifetime / 1000)
         guard idle > maxIdle, idle <= lifetime else { return [] }

@@ -19,41 +19,57 @@ public struct ImpossibleTravelDetector: Detector {
     }
 
     public func evaluate(_ session: Session, context: any DetectionContext) throws -> [FindingDraft] {
-        let mine = TravelPolicy.points([session])
+        let mine = TravelPolicy.points([session]).sorted { ($0.visit.start, $0.use.ip) < ($1.visit.start, $1.use.ip) }
         guard !mine.isEmpty else { return [] }
         let around = try context.activity(db: session.db, user: session.user,
-                                          from: session.firstActivity - lookback, to: session.lastActivity)
-        // Every visit of the user, by end time: the previous activity is a binary search away.
+                                          from: session.firstActivity - lookback, to: session.lastActivity + lookback)
         let all = TravelPolicy.points(around.contains { $0.key == session.key } ? around : around + [session])
-            .sorted { ($0.visit.end, $0.visit.start, $0.use.ip) < ($1.visit.end, $1.visit.start, $1.use.ip) }
-        let ends = all.map(\.visit.end)
-        let familiar = policy.familiarity(db: session.db, user: session.user, before: session.firstActivity, context: context)
+        // Every visit of the user, by end (the previous activity) and by start (the next one).
+        let byEnd = all.sorted { ($0.visit.end, $0.visit.start, $0.use.ip) < ($1.visit.end, $1.visit.start, $1.use.ip) }
+        let ends = byEnd.map(\.visit.end)
+        let byStart = all.sorted { ($0.visit.start, $0.visit.end, $0.use.ip) < ($1.visit.start, $1.visit.end, $1.use.ip) }
+        let starts = byStart.map(\.visit.start)
         var drafts: [FindingDraft] = []
         var seen: Set<String> = []
-        for b in mine.sorted(by: { $0.visit.start < $1.visit.start }) {
-            // The last visit that ended strictly before this one began.
-            var lo = 0, hi = ends.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if ends[mid] < b.visit.start { lo = mid + 1 } else { hi = mid }
+        for p in mine {
+            var pairs: [(ActivityPoint, ActivityPoint)] = []
+            // The last visit that ended before this one began, and the first that began after it ended.
+            let before = Self.count(ends) { $0 < p.visit.start }
+            if before > 0 { pairs.append((byEnd[before - 1], p)) }
+            let upTo = Self.count(starts) { $0 <= p.visit.end }
+            if upTo < byStart.count { pairs.append((p, byStart[upTo])) }
+            for (a, b) in pairs where a.use.ip != b.use.ip && b.visit.start - a.visit.end <= lookback {
+                let pair = "\(a.use.ip)>\(b.use.ip)"
+                guard !seen.contains(pair) else { continue }
+                // Arriving somewhere colleagues use is tolerated (judged from the arrival's start).
+                let familiar = policy.familiarity(db: session.db, user: session.user, before: b.visit.start, context: context)
+                let j = try policy.judge(a.use, b.use, gap: b.visit.start - a.visit.end, familiar: familiar)
+                guard j.verdict == .implausible else { continue }
+                let suspect = try TravelPolicy.suspect(a, b, days: policy.orgHistoryDays, context: context)
+                guard suspect.session.key == session.key else { continue }  // the other session gets it
+                seen.insert(pair)
+                var facts = policy.facts(from: a, to: b, j)
+                facts.append(("suspect", .string(suspect.use.ip)))
+                drafts.append(FindingDraft(
+                    discriminator: pair,
+                    summary: "\(session.user) was active from \(TravelPolicy.describe(a.use)) until \(UTC.iso(a.visit.end)) and from "
+                        + "\(TravelPolicy.describe(b.use)) at \(UTC.iso(b.visit.start)): at least \(Int(j.lowerBoundKm!.rounded())) km "
+                        + "in \(Duration.describe(seconds: j.gapSeconds)), faster than \(Int(policy.maxSpeedKmh)) km/h",
+                    facts: facts,
+                    evidence: TravelPolicy.evidence(from: a, to: b),
+                    firstSeen: a.visit.end, lastSeen: b.visit.start, places: [suspect.use]))
             }
-            guard lo > 0 else { continue }
-            let a = all[lo - 1]
-            guard b.visit.start - a.visit.end <= lookback, a.use.ip != b.use.ip else { continue }
-            let pair = "\(a.use.ip)>\(b.use.ip)"
-            guard !seen.contains(pair) else { continue }
-            let j = try policy.judge(a.use, b.use, gap: b.visit.start - a.visit.end, familiar: familiar)
-            guard j.verdict == .implausible else { continue }
-            seen.insert(pair)
-            drafts.append(FindingDraft(
-                discriminator: pair,
-                summary: "\(session.user) was active from \(TravelPolicy.describe(a.use)) until \(UTC.iso(a.visit.end)) and from "
-                    + "\(TravelPolicy.describe(b.use)) at \(UTC.iso(b.visit.start)): at least \(Int(j.lowerBoundKm!.rounded())) km "
-                    + "in \(Duration.describe(seconds: j.gapSeconds)), faster than \(Int(policy.maxSpeedKmh)) km/h",
-                facts: policy.facts(from: a, to: b, j),
-                evidence: TravelPolicy.evidence(from: a, to: b),
-                firstSeen: a.visit.end, lastSeen: b.visit.start, places: [b.use]))
         }
         return drafts
+    }
+
+    /// How many leading elements of a sorted array satisfy `below` (a binary search).
+    static func count(_ sorted: [Millis], _ below: (Millis) -> Bool) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if below(sorted[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 }

@@ -127,9 +127,17 @@ public struct LoginFailuresDetector: Detector {
         return result
     }
 
-    /// A successful sign-in from an address with at least `successAfter` failures in the `window` before it.
+    /// A successful sign-in from an address with at least `successAfter` failures in the `window`
+    /// before it: failures on the login that signed in (its password was guessed), plus failures on
+    /// other logins that never signed in from there (a list being tried). Colleagues behind one
+    /// office address who mistype and then sign in are not an attack: their failures are resolved.
     func successes(_ events: [AuthEvent], span: ClosedRange<Millis>, context: any DetectionContext) throws -> [SubjectDraft] {
         var failures: [String: [AuthEvent]] = [:]  // by db + ip, in time order
+        var signedIn: [String: [Millis]] = [:]     // by db + ip + login: successful sign-ins
+        for e in events where e.kind == .loginSucceeded {
+            guard let ip = e.ip, let login = e.login else { continue }
+            signedIn["\(e.db ?? "")\u{1}\(ip)\u{1}\(login)", default: []].append(e.time)
+        }
         var result: [SubjectDraft] = []
         for e in events {
             guard let ip = e.ip, !ip.isEmpty, IPAddress(ip) != nil else { continue }
@@ -139,16 +147,30 @@ public struct LoginFailuresDetector: Detector {
                 continue
             }
             guard e.kind == .loginSucceeded, e.time >= span.lowerBound, let login = e.login, let db = e.db else { continue }
-            let before = (failures[k] ?? []).filter { e.time - $0.time <= window }
+            let recent = (failures[k] ?? []).filter { e.time - $0.time <= window }
+            let sameLogin = recent.filter { $0.login == login }.count
+            let unresolved = recent.filter { f in
+                guard let other = f.login, other != login else { return f.login == nil }  // rate-limit lines name no login
+                return !(signedIn["\(k)\u{1}\(other)"] ?? []).contains { $0 > f.time && $0 - f.time <= window }
+            }
+            let before = recent.filter { $0.login == login } + unresolved
             guard before.count >= successAfter else { continue }
+            // Someone retrying their own password from a network they have used before is its owner.
+            let network = PlaceScope(.network)
+            let known = try unresolved.count < successAfter && IPAddress(ip).map { address in
+                let mine = address.network(v4Prefix: network.v4Prefix, v6Prefix: network.v6Prefix)
+                return try context.history(db: db, user: login, from: e.time - 90 * 86_400_000, before: e.time - window, excludingKey: "")
+                    .contains { $0.ips.contains { IPAddress($0.ip)?.network(v4Prefix: network.v4Prefix, v6Prefix: network.v6Prefix) == mine } }
+            } ?? false
+            guard !known else { continue }
             let logins = Array(Set(before.compactMap { $0.login }.filter { !$0.isEmpty })).sorted()
-            let sameLogin = before.filter { $0.login == login }.count
             // The session this sign-in opened: the user's session first seen at this address right then.
             let session = try context.activity(db: db, user: login, from: e.time - 2000, to: e.time + 60_000)
                 .first { s in s.ips.contains { $0.ip == ip && $0.firstSeen >= e.time - 2000 && $0.firstSeen <= e.time + 60_000 } }
             let use = SessionIP(ip: ip, firstSeen: e.time, lastSeen: e.time, requests: 0, firstEvidence: e.evidence)
             var placed = use
             if let found = session?.ips.first(where: { $0.ip == ip }) { placed.placement = found.placement }
+            let first = before.map(\.time).min()!
             let draft = FindingDraft(
                 discriminator: "success=\(login)@\(ip)@\(UTC.iso(e.time))",
                 summary: "\(login) signed in from \(ip) at \(UTC.iso(e.time)) after \(before.count) failed sign-ins from that address "
@@ -160,13 +182,15 @@ public struct LoginFailuresDetector: Detector {
                     ("success_at", .string(UTC.iso(e.time))),
                     ("failures_before", .int(before.count)),
                     ("failures_on_this_login", .int(sameLogin)),
+                    ("failures_on_logins_never_signed_in", .int(unresolved.count)),
+                    ("failures_resolved_by_their_users", .int(recent.count - sameLogin - unresolved.count)),
                     ("logins_tried", .array(logins.prefix(50).map { .string($0) })),
                     ("window_seconds", .int(Int(window / 1000))),
                     ("threshold", .int(successAfter)),
                     ("session", .string(session.map { $0.identifier ?? $0.key })),
                 ],
-                evidence: [before.first!.evidence, e.evidence],
-                firstSeen: before.first!.time, lastSeen: e.time, places: [placed])
+                evidence: [before.min { $0.time < $1.time }!.evidence, e.evidence],
+                firstSeen: first, lastSeen: e.time, places: [placed])
             if let session {
                 result.append(SubjectDraft(session: session, draft: draft))
             } else {

@@ -92,7 +92,9 @@ public struct NewLocationDetector: Detector {
                 draft.severity = .info
                 draft.recommend = RecommendedAction.none
             } else if familiar {
+                // Somewhere colleagues work (another office, the company VPN): worth a look, not an end.
                 draft.severityShift = -1
+                draft.reviewOnly = true
             }
             drafts.append(draft)
         }
