@@ -34,56 +34,39 @@ public struct PlaceScope: Sendable, Hashable {
 }
 
 /// Which places an organisation's users have used: a place many colleagues use (the office, the
-/// company VPN, the national carrier) is familiar for everyone. Only use *before* the judged
-/// moment counts, so a place an attacker sprays across many accounts tonight does not become
-/// familiar by tomorrow's run of tonight's logs.
+/// company VPN, the national carrier) is familiar for everyone. Only use in the window *before*
+/// the judged moment counts, so a place an attacker sprays across many accounts tonight does not
+/// become familiar by tomorrow's run of tonight's logs.
 public struct OrganisationBaseline: Sendable {
-    /// Per place: each user's first use, and those times sorted.
-    let firstUse: [String: [String: Millis]]
-    let firstTimes: [String: [Millis]]
-    /// Every user's first activity in the window, sorted.
-    let userStarts: [Millis]
-    let userStart: [String: Millis]
+    /// Per place: each user's first and last use.
+    let uses: [String: [String: (first: Millis, last: Millis)]]
+    /// Each user's first and last activity.
+    let activity: [String: (first: Millis, last: Millis)]
 
-    public init(uses: [(user: String, value: String, time: Millis)], users: [String: Millis]) {
-        var first: [String: [String: Millis]] = [:]
-        for u in uses {
-            if let t = first[u.value]?[u.user], t <= u.time { continue }
-            first[u.value, default: [:]][u.user] = u.time
+    public init(uses list: [(user: String, value: String, first: Millis, last: Millis)], users: [String: (first: Millis, last: Millis)]) {
+        var uses: [String: [String: (first: Millis, last: Millis)]] = [:]
+        for u in list {
+            let old = uses[u.value]?[u.user]
+            uses[u.value, default: [:]][u.user] = (min(old?.first ?? .max, u.first), max(old?.last ?? .min, u.last))
         }
-        firstUse = first
-        firstTimes = first.mapValues { $0.values.sorted() }
-        userStart = users
-        userStarts = users.values.sorted()
+        self.uses = uses
+        activity = users
     }
 
-    /// Since when the organisation has been observed (the first user's first activity in the window).
-    public var observedSince: Millis? { userStarts.first }
+    /// Since when the organisation has been observed (the first user's first activity).
+    public var observedSince: Millis? { activity.values.map(\.first).min() }
 
-    /// How many *other* users had used `value` before `before`, out of how many other users were active by then.
-    public func familiarity(of value: String, user: String, before: Millis) -> (colleagues: Int, users: Int) {
-        var colleagues = 0
-        if let times = firstTimes[value] {
-            colleagues = Self.countBefore(times, before)
-            if let mine = firstUse[value]?[user], mine < before { colleagues -= 1 }
-        }
-        var users = Self.countBefore(userStarts, before)
-        if let mine = userStart[user], mine < before { users -= 1 }
-        return (max(colleagues, 0), max(users, 0))
+    /// How many *other* users used `value` in `[since, before)`, out of how many other users were active then.
+    public func familiarity(of value: String, user: String, since: Millis, before: Millis) -> (colleagues: Int, users: Int) {
+        func within(_ w: (first: Millis, last: Millis)) -> Bool { w.first < before && w.last >= since }
+        let colleagues = (uses[value] ?? [:]).filter { $0.key != user && within($0.value) }.count
+        let users = activity.filter { $0.key != user && within($0.value) }.count
+        return (colleagues, users)
     }
 
     /// Whether `value` counts as familiar: at least `minUsers` colleagues and `share` of them.
-    public func isFamiliar(_ value: String, user: String, before: Millis, share: Double, minUsers: Int) -> Bool {
-        let (colleagues, users) = familiarity(of: value, user: user, before: before)
+    public func isFamiliar(_ value: String, user: String, since: Millis, before: Millis, share: Double, minUsers: Int) -> Bool {
+        let (colleagues, users) = familiarity(of: value, user: user, since: since, before: before)
         return colleagues >= minUsers && users > 0 && Double(colleagues) >= share * Double(users)
-    }
-
-    static func countBefore(_ sorted: [Millis], _ t: Millis) -> Int {
-        var lo = 0, hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] < t { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

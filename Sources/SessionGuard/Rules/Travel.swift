@@ -1,8 +1,32 @@
 /// One stretch of a user's activity at a placed address: what the travel detectors compare.
+/// Points share their session through one reference: detectors sort thousands of them, and
+/// copying a whole `Session` per point dominated the time.
 public struct ActivityPoint: Sendable {
-    public var session: Session
-    public var use: SessionIP
-    public var visit: Visit
+    final class Box: Sendable {
+        let session: Session
+        init(_ session: Session) { self.session = session }
+    }
+
+    let box: Box
+    let index: Int
+    public let visit: Visit
+
+    public init(session: Session, use: SessionIP, visit: Visit) {
+        box = Box(session)
+        index = session.ips.firstIndex { $0.ip == use.ip } ?? 0
+        self.visit = visit
+    }
+
+    init(box: Box, index: Int, visit: Visit) {
+        self.box = box
+        self.index = index
+        self.visit = visit
+    }
+
+    public var session: Session { box.session }
+    public var use: SessionIP { box.session.ips[index] }
+    /// Whether two points are at the same address of the same session.
+    func sameUse(_ other: ActivityPoint) -> Bool { box === other.box && index == other.index }
 }
 
 /// Whether getting from one place to another in the time between was possible.
@@ -82,9 +106,6 @@ public struct TravelPolicy: Sendable {
     public func judge(_ a: SessionIP, _ b: SessionIP, gap: Millis, familiar: (SessionIP) throws -> Bool) rethrows -> Judgement {
         let gapSeconds = Int(max(gap, 0) / 1000)
         if a.ip == b.ip { return Judgement(verdict: .plausible, gapSeconds: gapSeconds, reason: "same address") }
-        if sameNetwork, let n = network.value(of: a), n == network.value(of: b) {
-            return Judgement(verdict: .plausible, gapSeconds: gapSeconds, reason: "same network \(n)")
-        }
         guard let la = a.placement.location, let lb = b.placement.location,
               let latA = la.latitude, let lonA = la.longitude, let latB = lb.latitude, let lonB = lb.longitude else {
             return Judgement(verdict: .unknown, gapSeconds: gapSeconds, reason: "an address has no known place")
@@ -101,6 +122,12 @@ public struct TravelPolicy: Sendable {
         j.speedKmh = hours > 0 ? lower / hours : .infinity
         if lower < minDistanceKm || j.speedKmh! <= maxSpeedKmh {
             j.verdict = .plausible
+            return j
+        }
+        // Too fast: unless a tolerance explains it. (Checked only now: most moves never get here.)
+        if sameNetwork, let n = network.value(of: a), n == network.value(of: b) {
+            j.verdict = .plausible
+            j.reason = "same network \(n)"
             return j
         }
         if sameCountryRadiusKm > 0, let country = la.countryCode, country == lb.countryCode,
@@ -132,8 +159,9 @@ public struct TravelPolicy: Sendable {
             guard self.orgFamiliar else { return false }
             let scope = PlaceScope(.site, v4Prefix: self.network.v4Prefix, v6Prefix: self.network.v6Prefix)
             guard let value = scope.value(of: use) else { return false }
-            let org = try context.organisation(db: db, scope: scope, since: before - Millis(self.orgHistoryDays) * 86_400_000)
-            return org.isFamiliar(value, user: user, before: before, share: self.orgShare, minUsers: self.orgMinUsers)
+            let since = before - Millis(self.orgHistoryDays) * 86_400_000
+            let org = try context.organisation(db: db, scope: scope, since: since)
+            return org.isFamiliar(value, user: user, since: since, before: before, share: self.orgShare, minUsers: self.orgMinUsers)
         }
     }
 
@@ -156,8 +184,9 @@ public struct TravelPolicy: Sendable {
     public static func points(_ sessions: [Session]) -> [ActivityPoint] {
         var result: [ActivityPoint] = []
         for s in sessions {
-            for use in s.ips where use.placement.location?.latitude != nil {
-                for v in use.visits { result.append(ActivityPoint(session: s, use: use, visit: v)) }
+            let box = ActivityPoint.Box(s)
+            for (i, use) in s.ips.enumerated() where use.placement.location?.latitude != nil {
+                for v in use.visits { result.append(ActivityPoint(box: box, index: i, visit: v)) }
             }
         }
         return result

@@ -72,14 +72,33 @@ public enum Visits {
         visits.map { "\($0.start)-\($0.end)" }.joined(separator: ",")
     }
 
-    /// Parses `encode`'s form; malformed parts are skipped.
+    /// Parses `encode`'s form; malformed parts are skipped. (Byte by byte: the store reads one
+    /// list per session address, and `split` + `Int(_:)` dominated reading histories.)
     public static func decode(_ text: String?) -> [Visit] {
-        guard let text, !text.isEmpty else { return [] }
+        guard var text, !text.isEmpty else { return [] }
         var result: [Visit] = []
-        for part in text.split(separator: ",") {
-            let ends = part.split(separator: "-", maxSplits: 1)
-            guard ends.count == 2, let a = Millis(ends[0]), let b = Millis(ends[1]), a <= b else { continue }
-            result.append(Visit(a, b))
+        text.withUTF8 { bytes in
+            var a: Millis = 0, b: Millis = 0, digits = 0, second = false, valid = true
+            func finish() {
+                if valid, second, digits > 0, a <= b { result.append(Visit(a, b)) }
+                a = 0; b = 0; digits = 0; second = false; valid = true
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    let d = Millis(byte - UInt8(ascii: "0"))
+                    if digits >= 18 { valid = false }
+                    if second { b = b &* 10 &+ d } else { a = a &* 10 &+ d }
+                    digits += 1
+                case UInt8(ascii: "-"):
+                    if second || digits == 0 { valid = false }
+                    second = true
+                    digits = 0
+                case UInt8(ascii: ","): finish()
+                default: valid = false
+                }
+            }
+            finish()
         }
         return result.sorted { $0.start < $1.start }
     }

@@ -318,33 +318,34 @@ public struct StoreTransaction: DetectionContext {
         return all
     }
 
-    public func organisation(db name: String, scope: PlaceScope, since: Millis) throws -> OrganisationBaseline {
-        if let loaded = cache.orgRows[name], loaded.since <= since {
+    public func organisation(db name: String, scope: PlaceScope, since requested: Millis) throws -> OrganisationBaseline {
+        if let loaded = cache.orgRows[name], loaded.since <= requested {
             if let baseline = cache.organisations["\(name)\u{1}\(scope)"] { return baseline }
         } else {
+            // Load a year at least, so detectors asking from slightly different times share one load.
+            let since = min(requested, now - 366 * 86_400_000)
             // One query per db and run: every address used since `since`, with its place.
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT COALESCE(s.login, 'uid:' || s.uid, 'unknown'), i.ip, i.first_seen, \(Self.placeColumns.split(separator: ",")
+                SELECT COALESCE(s.login, 'uid:' || s.uid, 'unknown'), i.ip, i.first_seen, i.last_seen, \(Self.placeColumns.split(separator: ",")
                     .map { "i." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
                 FROM session_ips i JOIN sessions s ON s.id = i.session_id
                 WHERE s.db = ? AND i.last_seen >= ?
                 """, arguments: [name, UTC.iso(since)])
             var rows: [(user: String, use: SessionIP)] = []
             while let r = try cursor.next() {
-                let first = UTC.parse(r[2]) ?? 0
-                var use = SessionIP(ip: r[1], firstSeen: first, lastSeen: first, requests: 0, firstEvidence: nil)
-                use.placement = Self.placement(r, at: 3)
+                var use = SessionIP(ip: r[1], firstSeen: UTC.parse(r[2]) ?? 0, lastSeen: UTC.parse(r[3]) ?? 0, requests: 0, firstEvidence: nil)
+                use.placement = Self.placement(r, at: 4)
                 rows.append((r[0], use))
             }
             cache.orgRows[name] = (since, rows)
             for key in cache.organisations.keys where key.hasPrefix("\(name)\u{1}") { cache.organisations[key] = nil }
         }
         let rows = cache.orgRows[name]!.rows
-        var users: [String: Millis] = [:]
-        var uses: [(user: String, value: String, time: Millis)] = []
+        var users: [String: (first: Millis, last: Millis)] = [:]
+        var uses: [(user: String, value: String, first: Millis, last: Millis)] = []
         for (user, use) in rows {
-            users[user] = min(users[user] ?? .max, use.firstSeen)
-            if let value = scope.value(of: use) { uses.append((user, value, use.firstSeen)) }
+            users[user] = (min(users[user]?.first ?? .max, use.firstSeen), max(users[user]?.last ?? .min, use.lastSeen))
+            if let value = scope.value(of: use) { uses.append((user, value, use.firstSeen, use.lastSeen)) }
         }
         let baseline = OrganisationBaseline(uses: uses, users: users)
         cache.organisations["\(name)\u{1}\(scope)"] = baseline

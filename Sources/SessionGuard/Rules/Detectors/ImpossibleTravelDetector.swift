@@ -25,9 +25,12 @@ public struct ImpossibleTravelDetector: Detector {
                                           from: session.firstActivity - lookback, to: session.lastActivity + lookback)
         let all = TravelPolicy.points(around.contains { $0.key == session.key } ? around : around + [session])
         // Every visit of the user, by end (the previous activity) and by start (the next one).
-        let byEnd = all.sorted { ($0.visit.end, $0.visit.start, $0.use.ip) < ($1.visit.end, $1.visit.start, $1.use.ip) }
+        // (Ties broken by address so that the order, and so the findings, never depend on the input order.)
+        let byEnd = all.sorted { ($0.visit.end, $0.visit.start) != ($1.visit.end, $1.visit.start)
+            ? ($0.visit.end, $0.visit.start) < ($1.visit.end, $1.visit.start) : $0.use.ip < $1.use.ip }
         let ends = byEnd.map(\.visit.end)
-        let byStart = all.sorted { ($0.visit.start, $0.visit.end, $0.use.ip) < ($1.visit.start, $1.visit.end, $1.use.ip) }
+        let byStart = all.sorted { ($0.visit.start, $0.visit.end) != ($1.visit.start, $1.visit.end)
+            ? ($0.visit.start, $0.visit.end) < ($1.visit.start, $1.visit.end) : $0.use.ip < $1.use.ip }
         let starts = byStart.map(\.visit.start)
         var drafts: [FindingDraft] = []
         var seen: Set<String> = []
@@ -38,7 +41,7 @@ public struct ImpossibleTravelDetector: Detector {
             if before > 0 { pairs.append((byEnd[before - 1], p)) }
             let upTo = Self.count(starts) { $0 <= p.visit.end }
             if upTo < byStart.count { pairs.append((p, byStart[upTo])) }
-            for (a, b) in pairs where a.use.ip != b.use.ip && b.visit.start - a.visit.end <= lookback {
+            for (a, b) in pairs where b.visit.start - a.visit.end <= lookback && !a.sameUse(b) && a.use.ip != b.use.ip {
                 let pair = "\(a.use.ip)>\(b.use.ip)"
                 guard !seen.contains(pair) else { continue }
                 // Arriving somewhere colleagues use is tolerated (judged from the arrival's start).

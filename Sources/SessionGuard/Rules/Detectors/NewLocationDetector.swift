@@ -45,8 +45,8 @@ public struct NewLocationDetector: Detector {
         var reported: Set<String> = []
         for (use, place) in candidates where !known.contains(place) && !reported.contains(place) {
             reported.insert(place)
-            let (colleagues, users) = org.familiarity(of: place, user: session.user, before: session.firstActivity)
-            let familiar = org.isFamiliar(place, user: session.user, before: session.firstActivity, share: orgShare, minUsers: orgMinUsers)
+            let (colleagues, users) = org.familiarity(of: place, user: session.user, since: from, before: session.firstActivity)
+            let familiar = colleagues >= orgMinUsers && users > 0 && Double(colleagues) >= orgShare * Double(users)
             // Too little history: *unknown*. Worth an info line only where an organisation observed for
             // a week or more has not been either (the first nights of logs are everybody's first).
             let established = users >= orgMinUsers && (org.observedSince.map { session.firstActivity - $0 >= 7 * 86_400_000 } ?? false)

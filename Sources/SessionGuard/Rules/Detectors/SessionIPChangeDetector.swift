@@ -15,28 +15,23 @@ public struct SessionIPChangeDetector: Detector {
     }
 
     public func evaluate(_ session: Session, context: any DetectionContext) throws -> [FindingDraft] {
-        let points = TravelPolicy.points([session]).sorted { ($0.visit.start, $0.use.ip) < ($1.visit.start, $1.use.ip) }
-        guard Set(points.map(\.use.ip)).count > 1 else { return [] }
+        let uses = session.ips.filter { $0.placement.location?.latitude != nil }.sorted { ($0.firstSeen, $0.ip) < ($1.firstSeen, $1.ip) }
+        guard uses.count > 1 else { return [] }
         let familiar = policy.familiarity(db: session.db, user: session.user, before: session.firstActivity, context: context)
         var drafts: [FindingDraft] = []
-        var seen: Set<String> = []
-        for (i, b) in points.enumerated() {
-            // Against every earlier visit from another address that overlaps b, else the latest one before b.
-            var previous: ActivityPoint?
-            var overlapping: [ActivityPoint] = []
-            for a in points[..<i] where a.use.ip != b.use.ip {
-                if a.visit.end >= b.visit.start { overlapping.append(a) } else if previous.map({ a.visit.end > $0.visit.end }) ?? true { previous = a }
-            }
-            for a in overlapping + (previous.map { [$0] } ?? []) {
-                let pair = [a.use.ip, b.use.ip].sorted().joined(separator: "<>")
-                guard !seen.contains(pair) else { continue }
+        for (i, u) in uses.enumerated() {
+            for v in uses[(i + 1)...] {
+                // At zero gap a move is as fast as it gets: if even that is tolerated, no visit pair can fire.
+                // (Both ways: only the place arrived at may be tolerated as familiar.)
+                guard try policy.judge(u, v, gap: 0, familiar: familiar).verdict == .implausible
+                        || policy.judge(v, u, gap: 0, familiar: familiar).verdict == .implausible,
+                      let (a, b) = Self.closest(u, v, session) else { continue }
                 let gap = max(0, b.visit.start - a.visit.end)
                 let j = try policy.judge(a.use, b.use, gap: gap, familiar: familiar)
                 guard j.verdict == .implausible else { continue }
-                seen.insert(pair)
                 let how = gap == 0 ? "at the same time" : "\(Duration.describe(seconds: j.gapSeconds)) apart"
                 drafts.append(FindingDraft(
-                    discriminator: pair,
+                    discriminator: [a.use.ip, b.use.ip].sorted().joined(separator: "<>"),
                     summary: "One session of \(session.user) was used from \(TravelPolicy.describe(a.use)) and from "
                         + "\(TravelPolicy.describe(b.use)) \(how), at least \(Int(j.lowerBoundKm!.rounded())) km apart: "
                         + "a copied session cookie?",
@@ -46,5 +41,21 @@ public struct SessionIPChangeDetector: Detector {
             }
         }
         return drafts
+    }
+
+    /// The two visits, one at each address, closest in time (overlapping ones first), earlier first.
+    static func closest(_ u: SessionIP, _ v: SessionIP, _ session: Session) -> (ActivityPoint, ActivityPoint)? {
+        var best: (gap: Millis, a: Visit, aUse: SessionIP, b: Visit, bUse: SessionIP)?
+        var i = 0, j = 0
+        while i < u.visits.count, j < v.visits.count {
+            let x = u.visits[i], y = v.visits[j]
+            let (first, firstUse, second, secondUse) = x.start <= y.start ? (x, u, y, v) : (y, v, x, u)
+            let gap = max(0, second.start - first.end)
+            if best == nil || gap < best!.gap { best = (gap, first, firstUse, second, secondUse) }
+            if gap == 0 { break }
+            if x.end < y.end { i += 1 } else { j += 1 }
+        }
+        guard let best else { return nil }
+        return (ActivityPoint(session: session, use: best.aUse, visit: best.a), ActivityPoint(session: session, use: best.bUse, visit: best.b))
     }
 }
