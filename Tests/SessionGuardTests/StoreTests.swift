@@ -127,4 +127,22 @@ extension StoreTests {
         #expect(JSON.parse("[1, 2") == nil)
         #expect(JSON.parse("\"\\ud83d\\ude00\"") == .string("\u{1F600}"))
     }
+
+    @Test("anchored patterns get a literal prefix that only ever rejects subjects PCRE2 would reject")
+    func literalPrefixes() throws {
+        let cases: [(String, String)] = [
+            ("^/web/export/(xlsx|csv)", "/web/export/"), ("^POST$", "POST"), ("^ab*c", "a"), ("^ab?", "a"),
+            ("^a{2}b", ""), ("^Login (successful|failed)", "Login "), ("^/a|/b", ""), ("/web", ""), ("^[|]x", ""),
+            ("^x[a|b]y", "x"), ("^\\d+", ""), ("^(?i)post", ""), ("^odoo\\.service", "odoo"), ("^é", ""),
+        ]
+        for (pattern, prefix) in cases {
+            #expect(String(decoding: try PCRERegex(pattern).literalPrefix, as: UTF8.self) == prefix, "\(pattern)")
+        }
+        #expect(try PCRERegex("^post", caseless: true).literalPrefix.isEmpty)
+        let r = try PCRERegex("^/web/export/(xlsx|csv)")
+        for (subject, expected) in [("/web/export/xlsx", true), ("/web/export/pdf", false), ("/web/exp", false), ("", false), ("x/web/export/csv", false)] {
+            #expect(r.matches(subject) == expected, "\(subject)")
+        }
+        #expect(try PCRERegex("^/a|/b").matches("x/b"))
+    }
 }

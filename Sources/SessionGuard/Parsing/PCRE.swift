@@ -1,4 +1,5 @@
 import CPCRE2
+import Foundation
 
 /// A PCRE2 pattern compiled once (JIT when the platform has it) and matched on raw bytes.
 ///
@@ -40,6 +41,7 @@ public final class PCRERegex: @unchecked Sendable {
             throw CompileError(pattern: pattern, column: errorOffset + 1, message: message)
         }
         code = compiled
+        literalPrefix = Self.literalPrefix(of: pattern, caseless: caseless)
         jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         var count: UInt32 = 0
         _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -60,6 +62,38 @@ public final class PCRERegex: @unchecked Sendable {
 
     /// A matcher for the calling thread.
     public func matcher() -> PCREMatcher { PCREMatcher(self) }
+
+    /// The bytes every match must start the subject with, for a pattern anchored by a leading `^`
+    /// (`^/web/export/(xlsx|csv)` → `/web/export/`): a memcmp that spares most calls into PCRE2 on
+    /// hot paths. Empty when there is no such prefix (top-level alternation, no anchor, caseless).
+    public let literalPrefix: [UInt8]
+
+    static func literalPrefix(of pattern: String, caseless: Bool) -> [UInt8] {
+        let bytes = Array(pattern.utf8)
+        guard !caseless, bytes.first == UInt8(ascii: "^") else { return [] }
+        var depth = 0, escaped = false, inClass = false
+        for b in bytes {  // a top-level `|` makes the anchor belong to one alternative only
+            if escaped { escaped = false; continue }
+            switch b {
+            case UInt8(ascii: "\\"): escaped = true
+            case UInt8(ascii: "[") where !inClass: inClass = true
+            case UInt8(ascii: "]") where inClass: inClass = false
+            case UInt8(ascii: "(") where !inClass: depth += 1
+            case UInt8(ascii: ")") where !inClass: depth -= 1
+            case UInt8(ascii: "|") where depth == 0 && !inClass: return []
+            default: break
+            }
+        }
+        var prefix: [UInt8] = []
+        for b in bytes.dropFirst() {
+            if b >= 0x80 || "\\.[()*+?{|^$".utf8.contains(b) {
+                if "*?{".utf8.contains(b), !prefix.isEmpty { prefix.removeLast() }  // the last literal may be absent
+                break
+            }
+            prefix.append(b)
+        }
+        return prefix
+    }
 
     /// Convenience for cold paths (rule filters, tests): does `text` match anywhere?
     public func matches(_ text: String) -> Bool {
@@ -87,6 +121,12 @@ public final class PCREMatcher {
     /// Matches against `bytes`; the groups stay valid while `bytes` does.
     @inline(__always)
     public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let prefix = regex.literalPrefix
+        if !prefix.isEmpty {
+            guard bytes.count >= prefix.count, prefix.withUnsafeBufferPointer({ p in
+                memcmp(p.baseAddress!, bytes.baseAddress!, p.count) == 0
+            }) else { return false }
+        }
         subject = bytes
         // An empty buffer may have a nil base address; PCRE2 accepts any non-null pointer for length 0.
         let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
