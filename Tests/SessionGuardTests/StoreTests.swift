@@ -145,4 +145,13 @@ extension StoreTests {
         }
         #expect(try PCRERegex("^/a|/b").matches("x/b"))
     }
+
+    @Test("a store in a folder that does not exist yet gets the folder, readable by its owner only")
+    func missingFolder() throws {
+        let path = temporaryDirectory().appendingPathComponent("a/b/store.sqlite").path
+        _ = try SQLiteStore(path: path)
+        let folder = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
+        #expect((folder[.posixPermissions] as? Int) == 0o700)
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
 }

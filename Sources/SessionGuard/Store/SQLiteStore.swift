@@ -33,6 +33,11 @@ public final class SQLiteStore {
         self.path = path
         // Create the file ourselves so it is 0600 from the first byte; SQLite gives its journal the
         // same mode. Session identifiers, logins and IPs are personal data.
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o700])
+        }
         let fd = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
         var st = stat()
