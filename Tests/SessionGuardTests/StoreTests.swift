@@ -144,6 +144,8 @@ extension StoreTests {
             #expect(r.matches(subject) == expected, "\(subject)")
         }
         #expect(try PCRERegex("^/a|/b").matches("x/b"))
+        let post = try PCRERegex("^POST$")
+        #expect(post.matches("POST") && !post.matches("POSTS") && !post.matches("GET") && post.matches("POST\n"))
     }
 
     @Test("a store in a folder that does not exist yet gets the folder, readable by its owner only")

@@ -42,6 +42,7 @@ public final class PCRERegex: @unchecked Sendable {
         }
         code = compiled
         literalPrefix = Self.literalPrefix(of: pattern, caseless: caseless)
+        isLiteral = !literalPrefix.isEmpty && pattern.utf8.count == literalPrefix.count + 2 && pattern.hasSuffix("$")
         jit = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
         var count: UInt32 = 0
         _ = pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -67,6 +68,8 @@ public final class PCRERegex: @unchecked Sendable {
     /// (`^/web/export/(xlsx|csv)` → `/web/export/`): a memcmp that spares most calls into PCRE2 on
     /// hot paths. Empty when there is no such prefix (top-level alternation, no anchor, caseless).
     public let literalPrefix: [UInt8]
+    /// The pattern is `^` + `literalPrefix` + `$` and nothing else.
+    let isLiteral: Bool
 
     static func literalPrefix(of pattern: String, caseless: Bool) -> [UInt8] {
         let bytes = Array(pattern.utf8)
@@ -126,6 +129,13 @@ public final class PCREMatcher {
             guard bytes.count >= prefix.count, prefix.withUnsafeBufferPointer({ p in
                 memcmp(p.baseAddress!, bytes.baseAddress!, p.count) == 0
             }) else { return false }
+            // `^literal$` without groups: the prefix comparison is the whole match.
+            if regex.isLiteral, regex.captureCount == 0, bytes.count == prefix.count {
+                subject = bytes
+                ovector[0] = 0
+                ovector[1] = bytes.count
+                return true
+            }
         }
         subject = bytes
         // An empty buffer may have a nil base address; PCRE2 accepts any non-null pointer for length 0.

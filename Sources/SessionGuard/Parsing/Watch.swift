@@ -46,9 +46,10 @@ struct WatchMatchers {
 
     func matchesRequest(method m: UnsafeBufferPointer<UInt8>, path p: UnsafeBufferPointer<UInt8>, status s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard onRequests else { return false }
-        if let method, !method.match(m) { return false }
+        // The path first: it is the most selective, and its literal prefix rejects most lines unmatched.
         if let path, !path.match(p) { return false }
         if let status, !status.match(s) { return false }
+        if let method, !method.match(m) { return false }
         return true
     }
 

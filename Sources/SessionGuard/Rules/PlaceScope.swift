@@ -14,6 +14,9 @@ public struct PlaceScope: Sendable, Hashable {
         self.v6Prefix = v6Prefix
     }
 
+    /// A short stable name for caches (string interpolation of a struct goes through reflection).
+    public var key: String { "\(kind.rawValue)/\(v4Prefix)/\(v6Prefix)" }
+
     /// The place of one address in this scope, or nil when it cannot be known (internal, not in the databases).
     public func value(of use: SessionIP) -> String? {
         if case .internal = use.placement { return nil }

@@ -118,8 +118,6 @@ public final class Sessionizer {
         /// The session a device line named, and the address it must be used from when known.
         var device: (session: Int, time: Millis, ip: Int32)?
         var passwordChange: PasswordChange?
-        /// Watched records of this worker's current request (their request line comes next).
-        var watched: [Int] = []
     }
 
     struct PasswordChange {
@@ -149,6 +147,9 @@ public final class Sessionizer {
     private(set) var authEvents: [Event] = []
     /// Watched requests and records, with the working session they belong to once known.
     private var watched: [(event: Event, session: Int?, ip: Int32)] = []
+    /// Per (stream, PID): watched records of the worker's current request, whose request line comes
+    /// next. (Kept out of `PIDState`, which stays plain data: it is copied on every request.)
+    private var pendingWatched: [Int64: [Int]] = [:]
 
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
@@ -164,7 +165,7 @@ public final class Sessionizer {
         case .deviceLogged: device(e)
         case .watched:
             watched.append((e, nil, Event.none))
-            pids[Self.key(e.stream, e.pid), default: PIDState()].watched.append(watched.count - 1)
+            pendingWatched[Self.key(e.stream, e.pid), default: []].append(watched.count - 1)
         case .loginSucceeded:
             counters.loginLines += 1
             pids[Self.key(e.stream, e.pid), default: PIDState()].login = (e.login, e.ip, e.db, e.time)
@@ -243,10 +244,9 @@ public final class Sessionizer {
             watchers.append(watched.count - 1)
         }
         let pidKey = Self.key(e.stream, e.pid)
-        if let pending = pids[pidKey]?.watched, !pending.isEmpty {
+        if !pendingWatched.isEmpty, let pending = pendingWatched.removeValue(forKey: pidKey) {
             // The request line that ends the worker's request: its address is the watched record's.
             for i in pending where e.time - watched[i].event.time <= options.joinWindow { watched[i].ip = e.ip; watchers.append(i) }
-            pids[pidKey]?.watched = []
         }
         guard let t = attribute(e, pidKey: pidKey) else { return }
         for i in watchers { watched[i].session = t }

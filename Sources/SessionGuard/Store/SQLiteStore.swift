@@ -325,7 +325,7 @@ public struct StoreTransaction: DetectionContext {
 
     public func organisation(db name: String, scope: PlaceScope, since requested: Millis) throws -> OrganisationBaseline {
         if let loaded = cache.orgRows[name], loaded.since <= requested {
-            if let baseline = cache.organisations["\(name)\u{1}\(scope)"] { return baseline }
+            if let baseline = cache.organisations["\(name)\u{1}\(scope.key)"] { return baseline }
         } else {
             // Load a year at least, so detectors asking from slightly different times share one load.
             let since = min(requested, now - 366 * 86_400_000)
@@ -353,7 +353,7 @@ public struct StoreTransaction: DetectionContext {
             if let value = scope.value(of: use) { uses.append((user, value, use.firstSeen, use.lastSeen)) }
         }
         let baseline = OrganisationBaseline(uses: uses, users: users)
-        cache.organisations["\(name)\u{1}\(scope)"] = baseline
+        cache.organisations["\(name)\u{1}\(scope.key)"] = baseline
         return baseline
     }
 
