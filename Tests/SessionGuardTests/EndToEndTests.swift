@@ -143,6 +143,50 @@ struct EndToEndTests {
         #expect(unknown.stderr.contains("no finding, recommendation or session"))
     }
 
+    @Test("recommendation lifecycle: approve, dismiss with a suppression, expire, with every change recorded")
+    func lifecycle() throws {
+        let dir = temporaryDirectory()
+        #expect(try analyze(dir, report: "r1").status == 0)
+        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let recommendations = try #require(try document(dir, "r1")["recommendations"] as? [[String: Any]])
+        func id(_ user: String) throws -> String { try #require(recommendations.first { $0["user"] as? String == user }?["id"] as? String) }
+        let alice = try id("alice@example.com"), bob = try id("bob@example.com"), dave = try id("dave@example.com")
+
+        #expect(try run(["recommendations", "approve", alice, "--by", "ann", "--store", store]).status == 0)
+        let dismissed = try run(["recommendations", "dismiss", dave, "--reason", "kiosk in the lobby", "--suppress", "14", "--by", "ann", "--store", store])
+        #expect(dismissed.stdout.contains("1 suppression(s) for 14 days"), "\(dismissed.stdout)\(dismissed.stderr)")
+        let again = try run(["recommendations", "approve", dave, "--store", store])
+        #expect(again.status == 1 && again.stderr.contains("is dismissed"))
+        #expect(try run(["recommendations", "dismiss", alice, "--store", store]).status == 2)  // --reason is required: a usage error
+
+        // External tooling reads approved ones as JSON lines with stable keys.
+        let approved = try run(["recommendations", "list", "--status", "approved", "--json", "--store", store])
+        let lines = approved.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        let line = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        #expect(line["id"] as? String == alice && line["decided_by"] as? String == "ann" && line["action"] as? String == "revoke_session")
+        #expect(line["session_identifier"] as? String == "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk")
+
+        // The next night: dave's forgotten-session finding is suppressed, alice's stays approved.
+        let second = try analyze(dir, report: "r2")
+        #expect(second.stdout.contains("1 suppressed by dismissals"), "\(second.stdout)")
+        let doc = try document(dir, "r2")
+        let findings = try #require(doc["findings"] as? [[String: Any]])
+        #expect(findings.first { $0["user"] as? String == "dave@example.com" }?["suppressed"] as? Bool == true)
+        let now = try #require(doc["recommendations"] as? [[String: Any]])
+        #expect(!now.contains { $0["id"] as? String == dave })
+        #expect(now.first { $0["id"] as? String == alice }?["status"] as? String == "approved")
+
+        // A fortnight later bob's session has been idle past Odoo's lifetime: nothing left to revoke.
+        let later = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-29T00:00:00Z", "--store", store] + Self.logs)
+        #expect(later.status == 0, "\(later.stderr)")
+        let shown = try run(["recommendations", "show", bob, "--store", store])
+        #expect(shown.stdout.contains("expired  open → expired  by sessionguard: the session ended on its own"), "\(shown.stdout)")
+        let history = try run(["recommendations", "show", dave, "--store", store]).stdout
+        #expect(history.contains("created  - → open  by sessionguard"))
+        #expect(history.contains("dismissed  open → dismissed  by ann: kiosk in the lobby"))
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

@@ -118,14 +118,16 @@ public final class Analyzer {
                 if let score = rule.score { facts.append(("score", .int(score))) }
                 var recommend = draft.recommend ?? rule.recommend
                 if draft.reviewOnly, recommend == .revokeSession || recommend == .revokeUserSessions { recommend = .review }
-                let finding = Finding(
+                var finding = Finding(
                     id: "F-" + StableHash.hex([rule.id, subject.db, subject.key, draft.discriminator]),
                     rule: rule.id, detector: rule.detectorName,
                     severity: (draft.severity ?? rule.severity).shifted(draft.severityShift),
                     db: subject.db, user: subject.user, userID: subject.uid, sessionKey: subject.key,
                     sessionIdentifier: subject.identifier, firstSeen: draft.firstSeen, lastSeen: draft.lastSeen,
                     summary: draft.summary, facts: facts, evidence: draft.evidence, recommend: recommend,
-                    ruleHash: rule.hash, geoipBuild: geoipBuild)
+                    ruleHash: rule.hash, geoipBuild: geoipBuild, discriminator: draft.discriminator)
+                // A dismissed recommendation suppresses what its findings said, for a while.
+                finding.suppressedBy = try tx.suppression(rule: rule.id, db: subject.db, user: subject.user, discriminator: draft.discriminator)
                 if try tx.upsert(finding: finding, run: run) { newFindings += 1 }
                 findings.append(finding)
             }
@@ -145,11 +147,14 @@ public final class Analyzer {
 
             var recommendations: [Recommendation] = []
             var newRecommendations = 0
-            for draft in Self.recommendations(for: findings) {
+            for draft in Self.recommendations(for: findings.filter { $0.suppressedBy == nil }) {
                 let (stored, isNew) = try tx.upsert(recommendation: draft, run: run)
                 if isNew { newRecommendations += 1 }
                 recommendations.append(stored)
             }
+            // Sessions that ended on their own need no revoking any more.
+            let expired = Set(try tx.expireEnded(lifetime: options.sessionizer.maxInactivity, run: run))
+            for i in recommendations.indices where expired.contains(recommendations[i].id) { recommendations[i].status = "expired" }
             recommendations.sort(by: Report.recommendationOrder)
             phase("detect")
 

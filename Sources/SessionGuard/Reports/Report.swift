@@ -81,6 +81,7 @@ public enum Report {
             ("summary", .string(f.summary)),
             ("facts", .object(f.facts)),
             ("evidence", .array(f.evidence.map { .object([("file", .string($0.file)), ("line", .int($0.line))]) })),
+            ("suppressed", .bool(f.suppressedBy != nil)),
         ])
     }
 
@@ -147,7 +148,8 @@ public enum Report {
         } else {
             out.append("  GeoIP: none (location rules give no verdicts)")
         }
-        out.append("Findings: \(r.findings.count) (\(r.newFindings) new)")
+        let suppressed = r.findings.filter { $0.suppressedBy != nil }.count
+        out.append("Findings: \(r.findings.count) (\(r.newFindings) new\(suppressed > 0 ? ", \(suppressed) suppressed by dismissals" : ""))")
         for s in Severity.allCases.reversed() {
             let n = r.findings.filter { $0.severity == s }.count
             if n > 0 { out.append("  \(s.rawValue): \(n)") }
@@ -175,5 +177,46 @@ public enum Report {
             out.append(control || bidi ? "\u{FFFD}" : scalar)
         }
         return String(out)
+    }
+
+    /// One recommendation as a JSON line for external tooling (`recommendations list --json`).
+    public static func recommendationLine(_ row: RecommendationRow) -> JSON {
+        let r = row.recommendation
+        return .object([
+            ("id", .string(r.id)),
+            ("action", .string(r.action.rawValue)),
+            ("db", .string(r.db)),
+            ("target", .string(r.target)),
+            ("user", .string(r.user)),
+            ("session_identifier", .string(r.sessionIdentifier)),
+            ("session_key", .string(r.sessionKey)),
+            ("severity", .string(r.severity.rawValue)),
+            ("status", .string(r.status)),
+            ("created_at", .string(row.createdAt)),
+            ("decided_by", .string(row.decidedBy)),
+            ("decided_at", .string(row.decidedAt)),
+            ("decision_reason", .string(row.decisionReason)),
+            ("outcome", .string(row.outcome)),
+            ("reasons", .array(r.reasons.map { .string($0) })),
+            ("findings", .array(r.findings.map { .string($0) })),
+        ])
+    }
+
+    /// Recommendations as a plain table (log text made terminal-safe, long reasons cut).
+    public static func recommendationTable(_ rows: [RecommendationRow]) -> String {
+        guard !rows.isEmpty else { return "no recommendations" }
+        let header = ["ID", "SEVERITY", "STATUS", "ACTION", "USER", "DB", "TARGET", "CREATED", "REASON"]
+        var table = [header]
+        for row in rows {
+            let r = row.recommendation
+            let reason = r.reasons.first.map { $0.count > 80 ? String($0.prefix(79)) + "…" : $0 } ?? ""
+            table.append([r.id, r.severity.rawValue, r.status, r.action.rawValue, r.user, r.db, r.target, row.createdAt, reason]
+                .map(terminalSafe))
+        }
+        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
+        return table.map { line in
+            line.indices.map { c in c == line.count - 1 ? line[c] : line[c].padding(toLength: widths[c], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+        }.joined(separator: "\n")
     }
 }

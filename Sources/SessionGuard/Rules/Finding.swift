@@ -19,6 +19,11 @@ public struct Finding: Sendable {
     public var ruleHash: String
     /// The GeoIP databases' build times the verdict was made with.
     public var geoipBuild: String?
+    /// What within the session the finding is about (the new place, the pair of addresses…): part
+    /// of the id, and of the suppression a dismissal makes.
+    public var discriminator = ""
+    /// The suppression (a dismissed recommendation) that keeps this finding from recommending anything.
+    public var suppressedBy: Int64?
 }
 
 /// What an analyst is asked to approve: one per (action, db, target) while open.

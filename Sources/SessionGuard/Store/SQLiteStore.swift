@@ -414,9 +414,11 @@ public struct StoreTransaction: DetectionContext {
         let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM findings WHERE id = ?", arguments: [f.id]) ?? false
         try db.execute(sql: """
             INSERT INTO findings (id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen,
-                                  last_seen, summary, facts, evidence, recommend, rule_hash, geoip_build, first_run, last_run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  last_seen, summary, facts, evidence, recommend, rule_hash, geoip_build, first_run, last_run,
+                                  discriminator, suppressed_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
+                discriminator = excluded.discriminator, suppressed_by = excluded.suppressed_by,
                 severity = excluded.severity, user = excluded.user, user_id = COALESCE(excluded.user_id, user_id),
                 first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
                 summary = excluded.summary, facts = excluded.facts, evidence = excluded.evidence,
@@ -426,7 +428,7 @@ public struct StoreTransaction: DetectionContext {
                 f.id, f.rule, f.detector, f.severity.rawValue, f.db, f.user, f.userID, f.sessionKey, f.sessionIdentifier,
                 UTC.iso(f.firstSeen), UTC.iso(f.lastSeen), f.summary, JSON.object(f.facts).serialized(),
                 JSON.array(f.evidence.map { .object([("file", .string($0.file)), ("line", .int($0.line))]) }).serialized(),
-                f.recommend.rawValue, f.ruleHash, f.geoipBuild, run, run,
+                f.recommend.rawValue, f.ruleHash, f.geoipBuild, run, run, f.discriminator, f.suppressedBy,
             ])
         return !existed
     }
@@ -456,10 +458,15 @@ public struct StoreTransaction: DetectionContext {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
                 """, arguments: [r.id, r.action.rawValue, r.db, r.target, r.user, r.sessionIdentifier, r.sessionKey,
                                  r.severity.rawValue, JSON.array(r.reasons.map { .string($0) }).serialized(), UTC.iso(now), run, run])
+            try record(r.id, event: "created", from: nil, to: "open", actor: "sessionguard", run: run)
         }
         for finding in r.findings {
             try db.execute(sql: "INSERT INTO recommendation_findings (recommendation_id, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                            arguments: [stored.id, finding])
+            if !isNew, db.changesCount > 0 {
+                try record(stored.id, event: "joined", from: stored.status, to: stored.status, actor: "sessionguard",
+                           reason: "new finding \(finding)", run: run)
+            }
         }
         stored.findings = try String.fetchAll(db, sql: """
             SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ? ORDER BY finding_id
@@ -471,7 +478,7 @@ public struct StoreTransaction: DetectionContext {
 
     static let findingColumns = """
         id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen, last_seen, summary, facts,
-        evidence, recommend, rule_hash, geoip_build
+        evidence, recommend, rule_hash, geoip_build, discriminator, suppressed_by
         """
 
     func decodeFinding(_ r: Row) -> Finding {
@@ -489,7 +496,8 @@ public struct StoreTransaction: DetectionContext {
         return Finding(id: r[0], rule: r[1], detector: r[2], severity: Severity(rawValue: r[3]) ?? .info, db: r[4], user: r[5],
                        userID: r[6], sessionKey: r[7], sessionIdentifier: r[8], firstSeen: UTC.parse(r[9]) ?? 0,
                        lastSeen: UTC.parse(r[10]) ?? 0, summary: r[11], facts: facts, evidence: evidence,
-                       recommend: RecommendedAction(rawValue: r[14]) ?? .review, ruleHash: r[15], geoipBuild: r[16])
+                       recommend: RecommendedAction(rawValue: r[14]) ?? .review, ruleHash: r[15], geoipBuild: r[16],
+                       discriminator: r[17], suppressedBy: r[18])
     }
 
     public func finding(id: String) throws -> Finding? {

@@ -149,6 +149,39 @@ enum Schema {
             try db.execute(sql: "ALTER TABLE sessions ADD COLUMN probably_logged_out INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "CREATE INDEX auth_events_by_time ON auth_events(time_ms)")
         }
+        m.registerMigration("v3") { db in
+            // The recommendation lifecycle (`design.md` §5): every change with who, when and why, and
+            // dismissals that become suppressions of what the dismissed findings said.
+            try db.execute(sql: """
+                ALTER TABLE findings ADD COLUMN discriminator TEXT NOT NULL DEFAULT '';
+                ALTER TABLE findings ADD COLUMN suppressed_by INTEGER;
+                CREATE TABLE recommendation_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    recommendation_id TEXT NOT NULL REFERENCES recommendations(id),
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    from_status TEXT,
+                    to_status TEXT NOT NULL,
+                    reason TEXT,
+                    run INTEGER REFERENCES runs(id)
+                );
+                CREATE INDEX recommendation_events_by_recommendation ON recommendation_events(recommendation_id, id);
+                CREATE TABLE suppressions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    rule TEXT NOT NULL,
+                    db TEXT NOT NULL,
+                    user TEXT NOT NULL,
+                    discriminator TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    recommendation_id TEXT REFERENCES recommendations(id)
+                );
+                CREATE INDEX suppressions_by_key ON suppressions(rule, db, user, discriminator, expires_at);
+                """)
+        }
         return m
     }
 
