@@ -187,6 +187,34 @@ struct EndToEndTests {
         #expect(history.contains("dismissed  open → dismissed  by ann: kiosk in the lobby"))
     }
 
+    @Test("--metrics writes node-exporter textfile metrics (0644); runs lists the history; the deploy configuration loads")
+    func operations() throws {
+        let dir = temporaryDirectory()
+        let metrics = dir.appendingPathComponent("sessionguard.prom").path
+        #expect(try analyze(dir, report: "r", extra: ["--metrics", metrics]).status == 0)
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("sessionguard_last_run_success 1\n"))
+        #expect(text.contains("sessionguard_lines{source=\"Samples/logs/odoo.log\",state=\"unparsed\"} 2\n"))
+        #expect(text.contains("sessionguard_findings{rule=\"impossible-travel\",severity=\"high\"} 1\n"))
+        #expect(text.contains("sessionguard_geoip_build_timestamp_seconds{database=\"GeoLite2-City\"} 1741910400\n"))
+        #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("#") || $0.hasPrefix("sessionguard_") })
+        let mode = try FileManager.default.attributesOfItem(atPath: metrics)[.posixPermissions] as? Int
+        #expect(mode == 0o644)
+        // A failed run (the report cannot be written) says so, with the last success from the store.
+        let blocked = dir.appendingPathComponent("blocked")
+        try "x".write(to: blocked, atomically: true, encoding: .utf8)
+        let failed = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
+                              "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)", "--report", blocked.path,
+                              "--metrics", metrics] + Self.logs)
+        #expect(failed.status == 2)
+        let after = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(after.contains("sessionguard_last_run_success 0\n") && after.contains("sessionguard_last_success_timestamp_seconds "))
+        let runs = try run(["runs", "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"])
+        #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("17370"))
+        let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
+        #expect(deploy.store == "sqlite:/var/lib/sessionguard/sessionguard.sqlite" && deploy.failOn == .high)
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

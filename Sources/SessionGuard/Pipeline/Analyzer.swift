@@ -28,6 +28,9 @@ public struct AnalysisResult: Sendable {
     public var newRecommendations: Int
     public var counters: Sessionizer.Counters
     public var authEvents: Int
+    /// Public addresses looked up in the GeoIP databases, and those they did not hold.
+    public var geoipLookups = 0
+    public var geoipMisses = 0
     public var warnings: [String]
     public var seconds: Double
     /// Wall time per phase (read+parse+sessionize, place, store, detect), for the summary and benchmarks.
@@ -164,6 +167,8 @@ public final class Analyzer {
                 counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
                 seconds: Date().timeIntervalSince(started))
             result.phases = phases
+            result.geoipLookups = locator.lookups
+            result.geoipMisses = locator.misses
             try tx.finishRun(run, counters: Report.counters(result))
             try beforeCommit(result)
             return result

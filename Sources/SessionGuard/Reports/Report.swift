@@ -113,6 +113,8 @@ public enum Report {
             ("findings_new", .int(r.newFindings)),
             ("recommendations", .int(r.recommendations.count)),
             ("recommendations_new", .int(r.newRecommendations)),
+            ("geoip_lookups", .int(r.geoipLookups)),
+            ("geoip_misses", .int(r.geoipMisses)),
             ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
         ])
     }

@@ -117,6 +117,21 @@ public struct StoreTransaction: DetectionContext {
         return db.lastInsertedRowID
     }
 
+    /// When the last successful run finished.
+    public func lastSuccess() throws -> Millis? {
+        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM runs WHERE status = 'ok'").flatMap(UTC.parse)
+    }
+
+    /// The latest runs, newest first.
+    public func runs(limit: Int) throws -> [(id: Int64, kind: String, started: String, finished: String?, host: String, version: String,
+                                              now: String, status: String, counters: JSON?)] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, kind, started_at, finished_at, host, version, now, status, counters FROM runs ORDER BY id DESC LIMIT ?
+            """, arguments: [limit]).map { r in
+            (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], (r[8] as String?).flatMap(JSON.parse))
+        }
+    }
+
     public func finishRun(_ id: Int64, counters: JSON) throws {
         try db.execute(sql: "UPDATE runs SET finished_at = ?, counters = ?, status = 'ok' WHERE id = ?",
                        arguments: [UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), counters.serialized(), id])

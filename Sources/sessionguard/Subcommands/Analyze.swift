@@ -44,6 +44,9 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(help: "Write Prometheus metrics (node-exporter textfile format) to this file, also when the run fails.")
+    var metrics: String?
+
     func run() throws {
         let configuration = try shared.loadConfiguration()
         let format = format ?? configuration.format ?? "auto"
@@ -95,7 +98,19 @@ struct Analyze: ParsableCommand {
                 }
             }
         } catch {
+            if let metrics {
+                let last = try? sessionStore.read(now: nowMillis) { try $0.lastSuccess() }
+                try? PrivateFile.write(Data(Metrics.failure(lastSuccess: last ?? nil).utf8), to: metrics, mode: 0o644)
+            }
             throw CLIError(message: "run failed, the store is unchanged: \(error)", code: 2)
+        }
+        if let metrics {
+            do {
+                try PrivateFile.write(Data(Metrics.text(result, finished: Millis(Date().timeIntervalSince1970 * 1000)).utf8),
+                                      to: metrics, mode: 0o644)
+            } catch {
+                Terminal.error("cannot write the metrics: \(error)")
+            }
         }
         if json {
             print(document.serialized(pretty: true))
