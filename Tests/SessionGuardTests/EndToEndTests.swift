@@ -141,6 +141,11 @@ struct EndToEndTests {
         let unknown = try run(["explain", "--store", store, "F-0000000000000000"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("no finding, recommendation or session"))
+        let mistyped = dir.appendingPathComponent("nope/store.sqlite").path
+        let missing = try run(["explain", "--store", "sqlite:\(mistyped)", "F-0000000000000000"])
+        #expect(missing.status == 2 && missing.stderr.contains("no store at"))
+        #expect(!FileManager.default.fileExists(atPath: mistyped))
+        #expect(EvidenceLines.read([Evidence(file: "-", line: 3)])[Evidence(file: "-", line: 3)] == .unavailable("read from standard input"))
     }
 
     @Test("recommendation lifecycle: approve, dismiss with a suppression, expire, with every change recorded")

@@ -200,4 +200,37 @@ struct RuleEngineTests {
         let (_, bad) = RuleLoader.parse("id: x\ndetector: request_match\nseverity: low\nparams: { path: '^/web/(' }\n", file: "r.yml")
         #expect(bad.first?.message.contains("invalid pattern for params.path") == true)
     }
+
+    @Test("a watched login line is kept with its attempt; more than 64 distinct watches is a rule error")
+    func watchLimits() throws {
+        let watchLogins = "- { id: w, detector: request_match, severity: low, params: { logger: 'res_users$', message: '^Login failed' } }\n"
+        let result = try analyze(Self.attempts(12, login: "admin", ip: "192.0.2.150"), rules: watchLogins)
+        #expect(result.findings.first?.facts.first { $0.0 == "matches" }?.1 == .int(12))
+        let dir = temporaryDirectory()
+        let many = (0...Watch.limit).map { "- { id: r\($0), detector: request_match, severity: low, params: { path: '^/p\($0)$' } }" }
+        try many.joined(separator: "\n").write(to: dir.appendingPathComponent("many.yml"), atomically: true, encoding: .utf8)
+        #expect(throws: RuleErrors.self) { try RuleLoader.load(directory: dir.path) }
+    }
+
+    @Test("nightly runs: a forgotten session and a move across midnight are judged although tonight's log does not show them")
+    func nightly() throws {
+        let dir = temporaryDirectory()
+        let text = try String(contentsOfFile: samplePath("Samples/logs/odoo.log"), encoding: .utf8)
+        var before: [Substring] = [], after: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("2025-03-1") && line >= "2025-03-11" { after.append(line) } else if after.isEmpty { before.append(line) } else { after.append(line) }
+        }
+        let first = writeLog(before.joined(separator: "\n") + "\n", name: "odoo.log.part1", in: dir)
+        let second = writeLog(after.joined(separator: "\n"), name: "odoo.log.part2", in: dir)
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
+                                     asn: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-ASN-Sample.mmdb")))
+        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        _ = try Analyzer(rules: rules, locator: locator, store: store).run(AnalyzeOptions(
+            inputs: [samplePath("Samples/logs/odoo.log.2.gz"), samplePath("Samples/logs/odoo.log.1"), first], now: UTC.parse("2025-03-11T00:00:00Z")!))
+        let night = try Analyzer(rules: rules, locator: locator, store: store).run(AnalyzeOptions(inputs: [second], now: UTC.parse("2025-03-15T00:00:00Z")!))
+        // dave's session was last used on 03-10 (first night); it is still alive on the 15th.
+        #expect(night.findings.contains { $0.rule == "forgotten-session" && $0.user == "dave@example.com" })
+        #expect(night.findings.contains { $0.rule == "impossible-travel" && $0.user == "alice@example.com" })
+    }
 }

@@ -186,7 +186,7 @@ extension JSON {
                     if (0xD800..<0xDC00).contains(code), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                        bytes[index + 1] == UInt8(ascii: "u") {
                         index += 2
-                        guard let low = hex4() else { return nil }
+                        guard let low = hex4(), (0xDC00...0xDFFF).contains(low) else { return nil }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     flush()

@@ -237,10 +237,11 @@ public final class OdooLogParser {
         guardTrigger = nil
         parseRecord(line, into: &events)
         if let trigger = guardTrigger {
-            var held = Array(events[before...])
+            // The attempt itself is `attempt`; what else the trigger line gave (a watched record) is as
+            // genuine as it is, and is kept even when the lines after it turn out forged.
+            let held = events[before...].filter { $0.kind == .watched }
             events.removeSubrange(before...)
-            if !trigger.incomplete { held.removeAll() }  // the attempt itself is `attempt`
-            quarantine = Quarantine(held: held, incomplete: trigger.incomplete, keep: 0, attempt: trigger.attempt,
+            quarantine = Quarantine(held: held, incomplete: trigger.incomplete, keep: held.count, attempt: trigger.attempt,
                                     triggerLine: lineNumber, recordsAfterTrigger: stats.records,
                                     timesAfterTrigger: (stats.firstTime, stats.lastTime))
         }
@@ -259,7 +260,7 @@ public final class OdooLogParser {
         let forgedRecords = stats.records - q.recordsAfterTrigger
         stats.records -= forgedRecords
         stats.requests -= dropped.filter { $0.kind == .request }.count
-        stats.authEvents -= dropped.filter { $0.kind != .request && $0.kind != .banner }.count
+        stats.authEvents -= dropped.filter { $0.kind != .request && $0.kind != .banner && $0.kind != .watched }.count
         (stats.firstTime, stats.lastTime) = q.timesAfterTrigger
         let count = Int(lineNumber - q.triggerLine)
         stats.unparsed += count

@@ -66,7 +66,7 @@ public final class PCRERegex: @unchecked Sendable {
 
     /// The bytes every match must start the subject with, for a pattern anchored by a leading `^`
     /// (`^/web/export/(xlsx|csv)` → `/web/export/`): a memcmp that spares most calls into PCRE2 on
-    /// hot paths. Empty when there is no such prefix (top-level alternation, no anchor, caseless).
+    /// hot paths. Empty when there is no such prefix (any alternation, no anchor, caseless).
     public let literalPrefix: [UInt8]
     /// The pattern is `^` + `literalPrefix` + `$` and nothing else.
     let isLiteral: Bool
@@ -74,17 +74,21 @@ public final class PCRERegex: @unchecked Sendable {
     static func literalPrefix(of pattern: String, caseless: Bool) -> [UInt8] {
         let bytes = Array(pattern.utf8)
         guard !caseless, bytes.first == UInt8(ascii: "^") else { return [] }
-        var depth = 0, escaped = false, inClass = false
-        for b in bytes {  // a top-level `|` makes the anchor belong to one alternative only
-            if escaped { escaped = false; continue }
-            switch b {
-            case UInt8(ascii: "\\"): escaped = true
-            case UInt8(ascii: "[") where !inClass: inClass = true
-            case UInt8(ascii: "]") where inClass: inClass = false
-            case UInt8(ascii: "(") where !inClass: depth += 1
-            case UInt8(ascii: ")") where !inClass: depth -= 1
-            case UInt8(ascii: "|") where depth == 0 && !inClass: return []
-            default: break
+        if bytes.contains(UInt8(ascii: "|")) {
+            // Is every `|` inside a group? Classes, \\Q…\\E and comments can hide brackets from a simple
+            // scan, so with any of them the answer is "maybe not": no prefix.
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard !text.contains("\\Q"), !text.contains("["), !text.contains("#") else { return [] }
+            var depth = 0, escaped = false
+            for b in bytes {
+                if escaped { escaped = false; continue }
+                switch b {
+                case UInt8(ascii: "\\"): escaped = true
+                case UInt8(ascii: "("): depth += 1
+                case UInt8(ascii: ")"): depth -= 1
+                case UInt8(ascii: "|") where depth <= 0: return []
+                default: break
+                }
             }
         }
         var prefix: [UInt8] = []

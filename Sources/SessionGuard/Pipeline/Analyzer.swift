@@ -93,8 +93,11 @@ public final class Analyzer {
                                       rulesHash: rulesHash, geoip: geoipBuild)
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
-            // Judge the sessions as the store now knows them (merged with earlier runs).
-            let stored = try tx.sessions(ids: ids).sorted { ($0.db, $0.firstActivity, $0.key) < ($1.db, $1.firstActivity, $1.key) }
+            // Judge the sessions as the store now knows them (merged with earlier runs): tonight's, and
+            // every session still alive, which tonight's logs may not show at all (a forgotten session,
+            // an offboarded user's, the far side of a move that crossed midnight).
+            let live = try tx.liveSessionIDs(since: options.now - options.sessionizer.maxInactivity)
+            let stored = try tx.sessions(ids: Array(Set(ids).union(live)).sorted()).sorted { ($0.db, $0.firstActivity, $0.key) < ($1.db, $1.firstActivity, $1.key) }
             let users = Set(stored.compactMap { s in s.login.map { "\(s.db)\u{1}\($0)" } }).sorted().map {
                 let parts = $0.split(separator: "\u{1}", maxSplits: 1)
                 return (db: String(parts[0]), login: String(parts[1]))

@@ -13,6 +13,10 @@ public enum EvidenceLines {
     public static func read(_ evidence: [Evidence]) -> [Evidence: Line] {
         var result: [Evidence: Line] = [:]
         for (file, cited) in Dictionary(grouping: Set(evidence), by: \.file) {
+            guard file != "-" else {  // standard input is gone; reading it now would read something else
+                for e in cited { result[e] = .unavailable("read from standard input") }
+                continue
+            }
             var wanted = Set(cited.map(\.line))
             let last = wanted.max() ?? 0
             do {

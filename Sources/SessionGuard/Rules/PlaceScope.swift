@@ -41,27 +41,30 @@ public struct PlaceScope: Sendable, Hashable {
 /// the judged moment counts, so a place an attacker sprays across many accounts tonight does not
 /// become familiar by tomorrow's run of tonight's logs.
 public struct OrganisationBaseline: Sendable {
-    /// Per place: each user's first and last use.
-    let uses: [String: [String: (first: Millis, last: Millis)]]
-    /// Each user's first and last activity.
-    let activity: [String: (first: Millis, last: Millis)]
+    typealias Span = (first: Millis, last: Millis)
+    /// Per place: each user's uses (one span per session address).
+    let uses: [String: [String: [Span]]]
+    /// Each user's uses of any place.
+    let activity: [String: [Span]]
+    /// A colleague's use counts only once it is this old: places sprayed across accounts tonight
+    /// are not familiar tonight.
+    public static let settling: Millis = 86_400_000
 
-    public init(uses list: [(user: String, value: String, first: Millis, last: Millis)], users: [String: (first: Millis, last: Millis)]) {
-        var uses: [String: [String: (first: Millis, last: Millis)]] = [:]
-        for u in list {
-            let old = uses[u.value]?[u.user]
-            uses[u.value, default: [:]][u.user] = (min(old?.first ?? .max, u.first), max(old?.last ?? .min, u.last))
-        }
+    public init(uses list: [(user: String, value: String, first: Millis, last: Millis)], users: [String: [(first: Millis, last: Millis)]]) {
+        var uses: [String: [String: [Span]]] = [:]
+        for u in list { uses[u.value, default: [:]][u.user, default: []].append((u.first, u.last)) }
         self.uses = uses
         activity = users
+        observedSince = users.values.flatMap { $0.map(\.first) }.min()
     }
 
     /// Since when the organisation has been observed (the first user's first activity).
-    public var observedSince: Millis? { activity.values.map(\.first).min() }
+    public let observedSince: Millis?
 
-    /// How many *other* users used `value` in `[since, before)`, out of how many other users were active then.
+    /// How many *other* users used `value` in `[since, before − settling)`, out of how many other users were active then.
     public func familiarity(of value: String, user: String, since: Millis, before: Millis) -> (colleagues: Int, users: Int) {
-        func within(_ w: (first: Millis, last: Millis)) -> Bool { w.first < before && w.last >= since }
+        let end = before - Self.settling
+        func within(_ spans: [Span]) -> Bool { spans.contains { $0.first < end && $0.last >= since } }
         let colleagues = (uses[value] ?? [:]).filter { $0.key != user && within($0.value) }.count
         let users = activity.filter { $0.key != user && within($0.value) }.count
         return (colleagues, users)

@@ -38,6 +38,15 @@ public enum RuleLoader {
             }
             seen[rule.id] = rule
         }
+        var watches: [String] = []
+        for rule in rules {
+            guard let d = rule.detector as? RequestMatchDetector, !watches.contains(d.watch.id) else { continue }
+            watches.append(d.watch.id)
+            if watches.count > Watch.limit {
+                errors.append(RuleError(file: rule.file, line: rule.line, column: 1,
+                                        message: "more than \(Watch.limit) different request_match patterns: merge some (alternatives with |)"))
+            }
+        }
         if rules.isEmpty && errors.isEmpty {
             errors.append(RuleError(file: directory, line: 0, column: 0, message: "no rule files (*.yml) in the rules directory"))
         }

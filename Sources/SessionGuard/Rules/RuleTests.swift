@@ -62,13 +62,19 @@ public enum RuleTests {
         }
     }
 
-    /// The time of the log's last record: the default evaluation time of a test.
+    /// The time of the log's last record (read like any input: `.gz`, invalid UTF-8): the default
+    /// evaluation time of a test.
     static func lastTime(of path: String) throws -> Millis {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        for line in text.split(separator: "\n").reversed() {
-            var bytes = Array(line.utf8)
-            if let t = bytes.withUnsafeMutableBufferPointer({ OdooLogParser.headerTime(UnsafeBufferPointer($0)) }) { return t + 1000 }
+        let reader = try ChunkedReader(path: path)
+        var last: Millis?
+        while let chunk = try reader.next() {
+            var start = 0
+            for i in 0..<chunk.count where chunk[i] == 0x0A || i == chunk.count - 1 {
+                let end = chunk[i] == 0x0A ? i : i + 1
+                if let t = OdooLogParser.headerTime(UnsafeBufferPointer(rebasing: chunk[start..<end])) { last = t }
+                start = i + 1
+            }
         }
-        return Millis(Date().timeIntervalSince1970 * 1000)
+        return (last ?? Millis(Date().timeIntervalSince1970 * 1000)) + 1000
     }
 }

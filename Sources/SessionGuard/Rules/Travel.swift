@@ -153,6 +153,16 @@ public struct TravelPolicy: Sendable {
         return j
     }
 
+    /// Judges `a` and `b` as they come in time; used *at the same time* (gap 0), neither is the
+    /// arrival, so the move is implausible if it is so either way round: which visit started first
+    /// must not decide whether a site colleagues use excuses the other place.
+    public func judge(_ a: SessionIP, _ b: SessionIP, gap: Millis, orderFree: Bool, familiar: (SessionIP) throws -> Bool) rethrows -> Judgement {
+        let forward = try judge(a, b, gap: gap, familiar: familiar)
+        guard orderFree, gap <= 0, forward.verdict != .implausible else { return forward }
+        let backward = try judge(b, a, gap: gap, familiar: familiar)
+        return backward.verdict == .implausible ? backward : forward
+    }
+
     /// Whether an address's site (network and city) was used by many of the organisation's users before `before`.
     public func familiarity(db: String, user: String, before: Millis, context: any DetectionContext) -> (SessionIP) throws -> Bool {
         { use in

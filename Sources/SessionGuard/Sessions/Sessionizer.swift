@@ -150,6 +150,10 @@ public final class Sessionizer {
     /// Per (stream, PID): watched records of the worker's current request, whose request line comes
     /// next. (Kept out of `PIDState`, which stays plain data: it is copied on every request.)
     private var pendingWatched: [Int64: [Int]] = [:]
+    /// Per stream, the first PID seen, and the streams that have shown a second: one PID for every
+    /// request is threaded mode (Docker), where "the next request on this PID" is anybody's.
+    private var firstPID: [Int32: Int32] = [:]
+    private var multiPID: Set<Int32> = []
 
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
@@ -244,8 +248,12 @@ public final class Sessionizer {
             watchers.append(watched.count - 1)
         }
         let pidKey = Self.key(e.stream, e.pid)
-        if !pendingWatched.isEmpty, let pending = pendingWatched.removeValue(forKey: pidKey) {
+        if !multiPID.contains(e.stream) {
+            if let first = firstPID[e.stream] { if first != e.pid { multiPID.insert(e.stream) } } else { firstPID[e.stream] = e.pid }
+        }
+        if !pendingWatched.isEmpty, let pending = pendingWatched.removeValue(forKey: pidKey), multiPID.contains(e.stream) {
             // The request line that ends the worker's request: its address is the watched record's.
+            // (Not in threaded mode: there the next line on the PID can be anybody's request.)
             for i in pending where e.time - watched[i].event.time <= options.joinWindow { watched[i].ip = e.ip; watchers.append(i) }
         }
         guard let t = attribute(e, pidKey: pidKey) else { return }

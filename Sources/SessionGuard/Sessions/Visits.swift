@@ -17,8 +17,8 @@ public struct Visit: Sendable, Hashable {
 public enum Visits {
     /// Requests further apart than this start a new visit (30 minutes, a common "visit" definition).
     public static let gap: Millis = 30 * 60_000
-    /// A cap per session address; beyond it the closest neighbours merge (a long-lived session with
-    /// thousands of visits keeps its shape at coarser grain).
+    /// A cap per session address; beyond it the oldest visits are forgotten (merging neighbours
+    /// instead would make visits that span nights, and false concurrency with them).
     public static let limit = 256
 
     /// Records activity at `time`. Events come nearly in time order, so this is O(1) almost always.
@@ -27,7 +27,7 @@ public enum Visits {
         if let last = visits.last {
             if time >= last.start {
                 if time - last.end > gap { visits.append(Visit(time, time)) } else if time > last.end { visits[visits.count - 1].end = time }
-                if visits.count > limit { compact(&visits) }
+                if visits.count > limit { visits.removeFirst(visits.count - limit) }
                 return
             }
         } else {
@@ -52,19 +52,8 @@ public enum Visits {
             }
         }
         all = out
-        while all.count > limit { compact(&all) }
+        if all.count > limit { all.removeFirst(all.count - limit) }
         visits = all
-    }
-
-    /// Joins the two neighbouring visits with the smallest gap.
-    static func compact(_ visits: inout [Visit]) {
-        guard visits.count > 1 else { return }
-        var best = 0
-        for i in 1..<(visits.count - 1) where visits[i + 1].start - visits[i].end < visits[best + 1].start - visits[best].end {
-            best = i
-        }
-        visits[best].end = max(visits[best].end, visits[best + 1].end)
-        visits.remove(at: best + 1)
     }
 
     /// The store's text form: `start-end` in epoch milliseconds, comma separated.

@@ -17,7 +17,9 @@ public final class SQLiteStore {
     let queue: DatabaseQueue
 
     /// Opens (creating if needed) the store named by `url`: `sqlite:PATH`, `sqlite://PATH` or a plain path.
-    public static func open(url: String) throws(StoreError) -> SQLiteStore {
+    /// `mustExist`: for commands that only read or decide (explain, recommendations, runs), a
+    /// mistyped path is an error instead of a new empty store.
+    public static func open(url: String, mustExist: Bool = false) throws(StoreError) -> SQLiteStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             throw StoreError("PostgreSQL stores are not supported by this build yet; use --store sqlite:PATH")
         }
@@ -26,6 +28,9 @@ public final class SQLiteStore {
             path.removeFirst("sqlite:".count)
         }
         guard !path.isEmpty else { throw StoreError("empty store path in '\(url)'") }
+        if mustExist, !FileManager.default.fileExists(atPath: path) {
+            throw StoreError("no store at \(path) (run analyze first, or give --store)")
+        }
         return try SQLiteStore(path: path)
     }
 
@@ -224,6 +229,14 @@ public struct StoreTransaction: DetectionContext {
 
     static let noPlace = "excluded.country_code IS NULL AND excluded.asn IS NULL"
 
+    /// Sessions that have not ended (no logout, revocation or password change seen) and were used
+    /// at or after `since`.
+    public func liveSessionIDs(since: Millis) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT id FROM sessions WHERE logged_out = 0 AND revoked = 0 AND invalidated = 0 AND last_activity >= ? ORDER BY id
+            """, arguments: [UTC.iso(since)])
+    }
+
     static let sessionColumns = """
         id, db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
         invalidated, user_agent, source, first_evidence, last_evidence, probably_logged_out
@@ -361,10 +374,10 @@ public struct StoreTransaction: DetectionContext {
             for key in cache.organisations.keys where key.hasPrefix("\(name)\u{1}") { cache.organisations[key] = nil }
         }
         let rows = cache.orgRows[name]!.rows
-        var users: [String: (first: Millis, last: Millis)] = [:]
+        var users: [String: [(first: Millis, last: Millis)]] = [:]
         var uses: [(user: String, value: String, first: Millis, last: Millis)] = []
         for (user, use) in rows {
-            users[user] = (min(users[user]?.first ?? .max, use.firstSeen), max(users[user]?.last ?? .min, use.lastSeen))
+            users[user, default: []].append((use.firstSeen, use.lastSeen))
             if let value = scope.value(of: use) { uses.append((user, value, use.firstSeen, use.lastSeen)) }
         }
         let baseline = OrganisationBaseline(uses: uses, users: users)

@@ -28,7 +28,7 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         guard !ids.isEmpty else { throw CLIError(message: "give at least one ID", code: 2) }
         let configuration = try shared.loadConfiguration()
-        let sessionStore = try shared.openStore(store, configuration)
+        let sessionStore = try shared.openStore(store, configuration, mustExist: true)
         var unknown: [String] = []
         let texts = try sessionStore.read(now: Millis(Date().timeIntervalSince1970 * 1000)) { tx in
             try ids.map { id in

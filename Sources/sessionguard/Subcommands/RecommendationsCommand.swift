@@ -29,7 +29,7 @@ struct RecommendationsCommand: ParsableCommand {
         func open() throws -> SQLiteStore {
             var shared = SharedOptions()
             shared.config = config
-            return try shared.openStore(store, shared.loadConfiguration())
+            return try shared.openStore(store, shared.loadConfiguration(), mustExist: true)
         }
     }
 

@@ -57,8 +57,8 @@ struct RulesCommand: ParsableCommand {
             if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
             let (outcomes, untested) = RuleTests.run(rules, locator: locator, options: options)
             for o in outcomes {
-                print("\(o.passed ? "ok  " : "FAIL") \(o.rule): \(o.name)")
-                for p in o.problems { print("       \(o.file):\(o.line): \(p)") }
+                print(Report.terminalSafe("\(o.passed ? "ok  " : "FAIL") \(o.rule): \(o.name)"))
+                for p in o.problems { print(Report.terminalSafe("       \(o.file):\(o.line): \(p)")) }
             }
             for id in untested { print("note \(id) has no tests") }
             let failed = outcomes.filter { !$0.passed }.count

@@ -56,9 +56,9 @@ struct SharedOptions: ParsableArguments {
 
 extension SharedOptions {
     /// Opens the store named by `--store`, else the configuration's, else ./sessionguard.sqlite; errors exit 2.
-    func openStore(_ url: String?, _ configuration: Configuration) throws -> SQLiteStore {
+    func openStore(_ url: String?, _ configuration: Configuration, mustExist: Bool = false) throws -> SQLiteStore {
         let storeURL = url ?? configuration.store ?? "sqlite:sessionguard.sqlite"
-        do { return try SQLiteStore.open(url: storeURL) } catch {
+        do { return try SQLiteStore.open(url: storeURL, mustExist: mustExist) } catch {
             throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
         }
     }

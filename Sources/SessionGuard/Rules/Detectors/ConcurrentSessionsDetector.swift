@@ -28,7 +28,7 @@ public struct ConcurrentSessionsDetector: Detector {
                 for a in theirs where a.visit.overlaps(b.visit) {
                     let later = (other.firstActivity, other.key) > (session.firstActivity, session.key)
                     let (x, y) = later ? (b, a) : (a, b)  // x earlier session, y later
-                    let j = try policy.judge(x.use, y.use, gap: 0, familiar: familiar)
+                    let j = try policy.judge(x.use, y.use, gap: 0, orderFree: true, familiar: familiar)
                     guard j.verdict == .implausible,
                           try TravelPolicy.suspect(x, y, days: policy.orgHistoryDays, context: context).session.key == session.key
                     else { continue }

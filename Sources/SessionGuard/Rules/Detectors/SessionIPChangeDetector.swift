@@ -21,13 +21,12 @@ public struct SessionIPChangeDetector: Detector {
         var drafts: [FindingDraft] = []
         for (i, u) in uses.enumerated() {
             for v in uses[(i + 1)...] {
-                // At zero gap a move is as fast as it gets: if even that is tolerated, no visit pair can fire.
-                // (Both ways: only the place arrived at may be tolerated as familiar.)
-                guard try policy.judge(u, v, gap: 0, familiar: familiar).verdict == .implausible
-                        || policy.judge(v, u, gap: 0, familiar: familiar).verdict == .implausible,
+                // At zero gap a move is as fast as it gets: if even that is tolerated either way round, no
+                // visit pair can fire.
+                guard try policy.judge(u, v, gap: 0, orderFree: true, familiar: familiar).verdict == .implausible,
                       let (a, b) = Self.closest(u, v, session) else { continue }
                 let gap = max(0, b.visit.start - a.visit.end)
-                let j = try policy.judge(a.use, b.use, gap: gap, familiar: familiar)
+                let j = try policy.judge(a.use, b.use, gap: gap, orderFree: true, familiar: familiar)
                 guard j.verdict == .implausible else { continue }
                 let how = gap == 0 ? "at the same time" : "\(Duration.describe(seconds: j.gapSeconds)) apart"
                 drafts.append(FindingDraft(
