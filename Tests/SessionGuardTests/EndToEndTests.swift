@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import SessionGuard
 
@@ -48,7 +49,7 @@ struct EndToEndTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test("the samples give the expected findings, and a second run gives the same document and nothing new")
+    @Test("the samples give the expected findings; a second run reads nothing new; a fresh store gives the same document")
     func samples() throws {
         let dir = temporaryDirectory()
         let first = try analyze(dir, report: "r1")
@@ -105,21 +106,27 @@ struct EndToEndTests {
         #expect(summary["findings"] as? Int == 5)
         #expect((summary["users"] as? Int ?? 0) >= 5)
 
-        // Idempotence: same input, same store → same document (but generated_at), nothing new.
+        // The same files again: nothing new is read (checkpoints), nothing new is found, and the
+        // sessions still alive are judged again.
         let second = try analyze(dir, report: "r2")
         #expect(second.status == 0)
-        #expect(second.stdout.contains("Findings: 5 (0 new)"), "\(second.stdout)")
-        #expect(second.stdout.contains("Recommendations: 4 (0 new)"))
-        func stable(_ report: String) throws -> String {
-            try String(contentsOf: dir.appendingPathComponent(report).appendingPathComponent("report.json"), encoding: .utf8)
-                .split(separator: "\n").filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
-        }
-        #expect(try stable("r1") == stable("r2"))
+        #expect(second.stdout.contains("Samples/logs/odoo.log (odoo): 0 new lines after line 4407 (read before)"), "\(second.stdout)")
+        #expect(second.stdout.contains("Findings: 4 (0 new)"), "\(second.stdout)")
+        #expect(second.stdout.contains("Recommendations: 3 (0 new)"))
         let store = try SQLiteStore(path: dir.appendingPathComponent("store.sqlite").path)
         let counts = try store.read(now: 0) { tx in
-            [try tx.count("findings"), try tx.count("recommendations"), try tx.count("runs")]
+            [try tx.count("findings"), try tx.count("recommendations"), try tx.count("runs"), try tx.count("checkpoints")]
         }
-        #expect(counts == [5, 4, 2])
+        #expect(counts == [5, 4, 2, 3])
+
+        // Determinism: the same files into a fresh store give the same document (but generated_at).
+        let other = temporaryDirectory()
+        #expect(try analyze(other, report: "r1").status == 0)
+        func stable(_ dir: URL) throws -> String {
+            try String(contentsOf: dir.appendingPathComponent("r1").appendingPathComponent("report.json"), encoding: .utf8)
+                .split(separator: "\n").filter { !$0.contains("\"generated_at\"") }.joined(separator: "\n")
+        }
+        #expect(try stable(dir) == stable(other))
     }
 
     @Test("explain shows a recommendation's reasons, findings and the cited log lines; unknown ids exit 1")
@@ -218,6 +225,54 @@ struct EndToEndTests {
         #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("17370"))
         let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
         #expect(deploy.store == "sqlite:/var/lib/sessionguard/sessionguard.sqlite" && deploy.failOn == .high)
+    }
+
+    @Test("killed (SIGKILL) at any point of a large ingest, a rerun leaves the store as one clean run would")
+    func crash() throws {
+        let dir = temporaryDirectory()
+        let log = dir.appendingPathComponent("odoo.log").path
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        generate.arguments = [samplePath("Samples/generate_logs.py"), "--single-file", log, "--lines", "120000"]
+        generate.standardError = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        try #require(generate.terminationStatus == 0)
+        func arguments(_ store: String) -> [String] {
+            ["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--quiet", "--store", "sqlite:\(store)", log]
+        }
+        func fingerprint(_ path: String) throws -> [String] {
+            let store = try SQLiteStore(path: path)
+            return try store.read(now: 0) { tx in
+                try Row.fetchAll(tx.db, sql: "SELECT session_key, first_activity, last_activity, request_count FROM sessions ORDER BY session_key")
+                    .map { "\($0)" }
+                    + Row.fetchAll(tx.db, sql: "SELECT COUNT(*), SUM(requests) FROM session_ips").map { "\($0)" }
+                    + Row.fetchAll(tx.db, sql: "SELECT COUNT(*) FROM auth_events").map { "\($0)" }
+                    + Row.fetchAll(tx.db, sql: "SELECT consumed, lines FROM checkpoints").map { "\($0)" }
+                    + Row.fetchAll(tx.db, sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
+            }
+        }
+        let clean = dir.appendingPathComponent("clean.sqlite").path
+        #expect(try run(arguments(clean)).status == 0)
+        let expected = try fingerprint(clean)
+        var killed = 0
+        for (n, delay) in [0.05, 0.3, 0.8, 1.5].enumerated() {
+            let store = dir.appendingPathComponent("killed\(n).sqlite").path
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.binary)
+            p.arguments = arguments(store)
+            p.currentDirectoryURL = packageRoot
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            if p.terminationReason == .uncaughtSignal { killed += 1 }
+            #expect(try run(arguments(store)).status == 0)
+            #expect(try fingerprint(store) == expected, "killed after \(delay) s")
+        }
+        #expect(killed >= 2, "the run finished before most kills: make the log larger")
     }
 
     @Test("--json prints the report document; --fail-on high exits 1")

@@ -22,21 +22,19 @@ struct StoreTests {
         #expect(try store.read(now: 0) { try $0.count("sessions") } == 0)
     }
 
-    @Test("merging the same session twice changes nothing; a later run widens it")
-    func idempotentMerge() throws {
+    @Test("merging a session again adds what is new: times widen, requests add up (checkpoints keep lines from being read twice)")
+    func additiveMerge() throws {
         let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
-        for _ in 0..<2 {
-            try store.transaction(now: 0) { tx in
-                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
-                _ = try tx.upsert(sessions: [session(requests: 5, last: "2025-03-14T10:00:00Z")], run: run)
-            }
+        try store.transaction(now: 0) { tx in
+            let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+            _ = try tx.upsert(sessions: [session(requests: 5, last: "2025-03-14T10:00:00Z")], run: run)
         }
         let (count, loaded) = try store.read(now: 0) { tx in (try tx.count("sessions"), try tx.sessions(ids: [1])) }
         #expect(count == 1)
         #expect(loaded.first?.requests == 5)
         try store.transaction(now: 0) { tx in
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
-            _ = try tx.upsert(sessions: [session(requests: 8, last: "2025-03-15T10:00:00Z")], run: run)
+            _ = try tx.upsert(sessions: [session(requests: 3, last: "2025-03-15T10:00:00Z")], run: run)
         }
         let widened = try store.read(now: 0) { try $0.sessions(ids: [1]) }.first
         #expect(widened?.requests == 8)

@@ -30,6 +30,14 @@ public final class ChunkedReader {
     private var eof = false
     /// Bytes of the file consumed so far (compressed files: inflated bytes).
     public private(set) var bytesRead = 0
+    /// Keep an unfinished last line (no newline yet) back instead of returning it: Odoo may be in
+    /// the middle of writing it, and the next run reads it whole (checkpointed reading).
+    public var holdUnfinishedLine = false
+    /// Bytes up to the end of the last complete line returned: where the next run resumes.
+    public var completeBytes: Int { bytesRead - (eof ? held : 0) - carryPending }
+    private var held = 0
+    private var rescan = false
+    private var carryPending: Int { pendingShift?.count ?? 0 }
 
     static let window = 4 << 20
 
@@ -61,6 +69,33 @@ public final class ChunkedReader {
         buffer.deallocate()
     }
 
+    /// Skips the first `count` bytes of content (of the inflated stream for `.gz`), which must end
+    /// at a line boundary: where an earlier run stopped. Returns false when the content is shorter
+    /// (the file was truncated or replaced).
+    public func skip(_ count: Int) throws(InputError) -> Bool {
+        guard count > 0 else { return true }
+        if gzip == nil, path != "-" {
+            var st = stat()
+            guard fstat(fd, &st) == 0, Int(st.st_size) >= count, lseek(fd, off_t(count), SEEK_SET) == off_t(count) else { return false }
+            bytesRead = count
+            return true
+        }
+        var skipped = 0
+        while skipped < count {
+            let n = try fill(buffer, capacity)
+            if n == 0 { return false }
+            bytesRead += n
+            if skipped + n > count {
+                carry = skipped + n - count
+                buffer.update(from: buffer + (count - skipped), count: carry)
+                rescan = true
+                return true
+            }
+            skipped += n
+        }
+        return true
+    }
+
     /// The next buffer of whole lines (the very last line of a file may lack its newline), or nil
     /// at the end. A buffer stays valid until the next call.
     public func next() throws(InputError) -> UnsafeBufferPointer<UInt8>? {
@@ -72,6 +107,19 @@ public final class ChunkedReader {
         while true {
             if eof {
                 if carry == 0 { return nil }
+                if holdUnfinishedLine {
+                    // Complete lines still waiting (after a skip) go out; the unfinished one waits.
+                    var last = carry - 1
+                    while last >= 0, buffer[last] != 0x0A { last -= 1 }
+                    if last < 0 {
+                        held = carry
+                        carry = 0
+                        return nil
+                    }
+                    pendingShift = (last + 1, carry - (last + 1))
+                    carry = 0
+                    return UnsafeBufferPointer(start: buffer, count: last + 1)
+                }
                 let n = carry
                 carry = 0
                 return UnsafeBufferPointer(start: buffer, count: n)
@@ -89,7 +137,8 @@ public final class ChunkedReader {
             let filled = carry + n
             // Find the last newline; everything after it waits for the next call.
             var last = filled - 1
-            let scanFrom = carry
+            let scanFrom = rescan ? 0 : carry  // after a skip the carried bytes may hold whole lines
+            rescan = false
             while last >= scanFrom, buffer[last] != 0x0A { last -= 1 }
             if last < scanFrom {
                 carry = filled

@@ -76,9 +76,18 @@ public final class EventSource {
     public private(set) var stats: [InputStats]
     private var streams: [Stream] = []
     static let batch = 8192
+    /// Where earlier runs stopped, by path; and where this run stopped, by input index.
+    private let resume: [String: Checkpoint]
+    private let checkpointing: Bool
+    public private(set) var reached: [Int: Checkpoint] = [:]
+    private var skipped = 0
 
-    /// `paths` in the order given; stats come back in the same order.
-    public init(paths: [String], interner: Interner, patterns: OdooPatterns) {
+    /// `paths` in the order given; stats come back in the same order. With `checkpointing`, an
+    /// unfinished last line waits for the next run, and files in `resume` are read from where an
+    /// earlier run stopped.
+    public init(paths: [String], interner: Interner, patterns: OdooPatterns, resume: [String: Checkpoint] = [:], checkpointing: Bool = false) {
+        self.resume = resume
+        self.checkpointing = checkpointing
         stats = paths.map { InputStats(path: $0, format: "odoo") }
         let indexOf = Dictionary(paths.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         let groups = RotatedSets.streams(paths, firstTime: RotatedSets.firstRecordTime)
@@ -116,11 +125,29 @@ public final class EventSource {
                     }
                     let (index, path) = s.files[s.next]
                     s.next += 1
-                    _ = s.parser.begin(file: index, path: path)
-                    do { s.reader = try ChunkedReader(path: path) } catch {
+                    var afterLine = 0
+                    skipped = 0
+                    do {
+                        var reader = try ChunkedReader(path: path)
+                        reader.holdUnfinishedLine = checkpointing && path != "-"
+                        if let checkpoint = resume[path], path != "-" {
+                            if try reader.skip(checkpoint.consumed) {
+                                afterLine = checkpoint.lines
+                                skipped = checkpoint.consumed
+                            } else {  // shorter than what was read before: truncated or replaced
+                                reader = try ChunkedReader(path: path)
+                                reader.holdUnfinishedLine = checkpointing
+                                stats[Int(index)].restarted = true
+                            }
+                        }
+                        s.reader = reader
+                    } catch {
+                        _ = s.parser.begin(file: index, path: path)
                         stats[Int(index)].error = error.reason
                         continue
                     }
+                    _ = s.parser.begin(file: index, path: path, afterLine: afterLine)
+                    stats[Int(index)].resumedAfterLine = afterLine
                     s.currentIndex = Int(index)
                 }
                 do {
@@ -132,7 +159,10 @@ public final class EventSource {
                 s.offset = 0
                 if s.chunk == nil {  // end of this file
                     s.parser.flush(into: &s.buffer)
-                    stats[s.currentIndex].bytes = s.reader!.bytesRead
+                    stats[s.currentIndex].bytes = s.reader!.completeBytes - skipped
+                    // Also after a read error (a damaged .gz): the next run resumes there and meets the same
+                    // damage, instead of counting again what this run read.
+                    reached[s.currentIndex] = Checkpoint(consumed: s.reader!.completeBytes, lines: s.parser.linesSoFar)
                     s.reader = nil
                     record(s.parser.finish(), from: s)
                     continue
@@ -149,6 +179,8 @@ public final class EventSource {
         stats[Int(i)] = fileStats
         stats[Int(i)].error = keep.error
         stats[Int(i)].bytes = keep.bytes
+        stats[Int(i)].resumedAfterLine = keep.resumedAfterLine
+        stats[Int(i)].restarted = keep.restarted
     }
 }
 

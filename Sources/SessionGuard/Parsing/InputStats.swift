@@ -24,6 +24,10 @@ public struct InputStats: Sendable {
     public var topInternalIP: String?
     /// Set when the file could not be read (the run goes on without it).
     public var error: String?
+    /// Lines an earlier run already read (the file was resumed after them), and whether the file
+    /// had to be read from the start again because it is shorter than what was read before.
+    public var resumedAfterLine = 0
+    public var restarted = false
 
     public init(path: String, format: String) {
         self.path = path

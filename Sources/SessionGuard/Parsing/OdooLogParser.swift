@@ -76,15 +76,20 @@ public final class OdooLogParser {
     }
 
     /// Starts a new file of this stream; returns the finished file's stats (if any).
-    public func begin(file: Int32, path: String) -> InputStats? {
+    /// `afterLine`: the file is read from where an earlier run stopped, after that many lines (line
+    /// numbers go on from there, and leading lines without a header continue that run's last record).
+    public func begin(file: Int32, path: String, afterLine: Int = 0) -> InputStats? {
         let done = stats.path.isEmpty ? nil : stats
         fileIndex = file
-        lineNumber = 0
-        previous = .none
+        lineNumber = Int32(clamping: afterLine)
+        previous = afterLine > 0 ? .other : .none
         stats = InputStats(path: path, format: "odoo")
         internalRequests = [:]
         return done
     }
+
+    /// Lines of the current file read so far (counting lines an earlier run read before it).
+    public var linesSoFar: Int { Int(lineNumber) }
 
     public func finish() -> InputStats {
         if let top = internalRequests.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {

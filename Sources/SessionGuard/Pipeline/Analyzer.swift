@@ -8,6 +8,9 @@ public struct AnalyzeOptions: Sendable {
     public var host = ProcessInfo.processInfo.hostName
     /// A hash of the configuration file the run used, recorded in `runs`.
     public var configHash: String?
+    /// Read each file from where the last run stopped, and remember where this one stops (in the
+    /// same transaction as what it read): every line is read exactly once across runs.
+    public var checkpoints = true
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -57,6 +60,7 @@ public final class Analyzer {
     /// writes the report there): if it throws, the store is left as it was.
     public func run(_ options: AnalyzeOptions, beforeCommit: (AnalysisResult) throws -> Void = { _ in }) throws -> AnalysisResult {
         let started = Date()
+        var duplicates: [(path: String, sameAs: String)] = []
         // Ingest: parse and sessionize every input in time order.
         let interner = Interner()
         // request_match rules' watches, one bit each (rules watching for the same thing share one).
@@ -66,7 +70,29 @@ public final class Analyzer {
             watchIDs.append(d.watch.id)
             watches.append(d.watch)
         }
-        let source = EventSource(paths: options.inputs, interner: interner, patterns: OdooPatterns(watches: watches))
+        // Where earlier runs stopped. A file given twice under two names (a copy) is read once.
+        var identities: [Int: SourceIdentity] = [:]
+        var resume: [String: Checkpoint] = [:]
+        var inputs = options.inputs
+        if options.checkpoints {
+            var seen: [String: String] = [:]
+            var kept: [String] = []
+            for path in options.inputs {
+                guard let identity = SourceIdentity.of(path) else { kept.append(path); continue }
+                let key = "\(identity.head.count):\(identity.hash(length: identity.head.count))"
+                if !identity.head.isEmpty, let first = seen[key] {
+                    duplicates.append((path, first))
+                    continue
+                }
+                seen[key] = path
+                identities[kept.count] = identity
+                kept.append(path)
+                if let checkpoint = try store.read(now: options.now, { try $0.checkpoint(for: identity) }) { resume[path] = checkpoint }
+            }
+            inputs = kept
+        }
+        let source = EventSource(paths: inputs, interner: interner, patterns: OdooPatterns(watches: watches),
+                                 resume: resume, checkpointing: options.checkpoints)
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
         var phases: [(name: String, seconds: Double)] = []
         var mark = Date()
@@ -74,16 +100,23 @@ public final class Analyzer {
             phases.append((name, Date().timeIntervalSince(mark)))
             mark = Date()
         }
+        if options.checkpoints, !resume.isEmpty {
+            // Sessions an earlier run left alive go on where it stopped.
+            let live = try store.read(now: options.now) { tx in
+                try tx.sessions(ids: tx.liveSessionIDs(since: options.now - options.sessionizer.maxInactivity - 86_400_000))
+            }
+            sessionizer.resume(live)
+        }
         EventPipe(source: source).consume { sessionizer.consume($0) }
-        var (sessions, authEvents, matches) = sessionizer.finish(paths: options.inputs)
+        var (sessions, authEvents, matches) = sessionizer.finish(paths: inputs)
         phase("read")
         for i in sessions.indices {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
         }
         phase("geoip")
-        var inputs = source.stats
-        var warnings: [String] = []
-        warnings += Self.warnings(for: &inputs)
+        var inputStats = source.stats
+        var warnings: [String] = duplicates.map { "\($0.path) has the same content as \($0.sameAs): read once" }
+        warnings += Self.warnings(for: &inputStats)
         let geoip = locator.databases.map { (path: $0.path, type: $0.databaseType, buildEpoch: $0.buildEpoch) }
         let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")
         let rulesHash = StableHash.hex(rules.map(\.hash))
@@ -93,6 +126,9 @@ public final class Analyzer {
                                       rulesHash: rulesHash, geoip: geoipBuild)
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
+            for (index, checkpoint) in source.reached.sorted(by: { $0.key < $1.key }) {
+                if let identity = identities[index] { try tx.save(checkpoint: checkpoint, for: identity, run: run) }
+            }
             // Judge the sessions as the store now knows them (merged with earlier runs): tonight's, and
             // every session still alive, which tonight's logs may not show at all (a forgotten session,
             // an offboarded user's, the far side of a move that crossed midnight).
@@ -165,7 +201,7 @@ public final class Analyzer {
             phase("detect")
 
             var result = AnalysisResult(
-                runID: run, now: options.now, inputs: inputs, geoip: geoip, sessions: stored, findings: findings,
+                runID: run, now: options.now, inputs: inputStats, geoip: geoip, sessions: stored, findings: findings,
                 recommendations: recommendations, newFindings: newFindings, newRecommendations: newRecommendations,
                 counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
                 seconds: Date().timeIntervalSince(started))
@@ -184,9 +220,12 @@ public final class Analyzer {
         var warnings: [String] = []
         for i in inputs.indices where inputs[i].error == nil {
             let input = inputs[i]
+            if input.restarted {
+                warnings.append("\(input.path) is shorter than what an earlier run read from it (truncated or replaced): read from the start")
+            }
             if input.lines == 0 {
-                warnings.append("\(input.path) is empty")
-            } else if input.records == 0 {
+                if input.resumedAfterLine == 0 { warnings.append("\(input.path) is empty") }
+            } else if input.records == 0, input.resumedAfterLine == 0 {
                 let first = input.unparsedSamples.first.map { ": first line \"\($0.text)\"" } ?? ""
                 inputs[i].error = "not an Odoo server log (no line starts with an Odoo log header)\(first)"
             }

@@ -59,6 +59,7 @@ public enum Report {
             ("last_time", time(i.lastTime)),
         ]
         pairs.append(("odoo_version", .string(i.odooVersion)))
+        pairs.append(("resumed_after_line", .int(i.resumedAfterLine)))
         pairs.append(("unparsed_samples", .array(i.unparsedSamples.map {
             .object([("file", .string(i.path)), ("line", .int($0.line)), ("reason", .string($0.reason)), ("text", .string($0.text))])
         })))
@@ -133,7 +134,8 @@ public enum Report {
             if let error = i.error { out.append("  \(i.path): PARTLY READ — \(error)") }
             let range = i.firstTime.map { "\(UTC.iso($0)) – \(UTC.iso(i.lastTime ?? $0))" } ?? "no records"
             let version = i.odooVersion.map { ", Odoo \($0)" } ?? ""
-            out.append("  \(i.path) (\(i.format)\(version)): \(i.lines) lines, \(i.records) records, \(i.unparsed) unparsed; \(range)")
+            let resumed = i.resumedAfterLine > 0 ? " after line \(i.resumedAfterLine) (read before)" : ""
+            out.append("  \(i.path) (\(i.format)\(version)): \(i.lines) new lines\(resumed), \(i.records) records, \(i.unparsed) unparsed; \(range)")
             for sample in i.unparsedSamples {
                 out.append("    unparsed \(i.path):\(sample.line): \(sample.reason)")
             }

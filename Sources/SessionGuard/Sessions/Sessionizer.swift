@@ -63,6 +63,9 @@ public final class Sessionizer {
         /// A logout came from an address this session shared with another user's, right after this
         /// session's last use there; cleared by any later activity (`Session.probablyLoggedOut`).
         var possibleLogout: Millis?
+        /// Continued from an earlier run (`resume`); emitted only if this run saw it used.
+        var seeded = false
+        var touchedNow = false
         var firstOrigin: Origin
         var lastOrigin: Origin
 
@@ -92,6 +95,7 @@ public final class Sessionizer {
 
         /// Records use of `ip` at `time`; `request` counts it as a request.
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
+            touchedNow = true
             if let p = possibleLogout, time > p { possibleLogout = nil }
             if time < first { first = time; firstOrigin = origin }
             if time >= last { last = time; lastOrigin = origin }
@@ -427,14 +431,66 @@ public final class Sessionizer {
         }
     }
 
+    /// Continues the sessions an earlier run left alive, so that tonight's first requests from
+    /// their addresses go to them as they would have in one long run: their identifiers, users and
+    /// the addresses they own. Call before consuming. Only sessions used again are emitted, with
+    /// what is new (requests, visits), which the store adds to what it has.
+    public func resume(_ live: [Session]) {
+        let none = Origin(file: -1, line: 0)
+        var uses: [(session: Int, ip: Int32, time: Millis)] = []
+        for s in live.sorted(by: { ($0.lastActivity, $0.key) < ($1.lastActivity, $1.key) }) {
+            let db = interner.intern(s.db)
+            let identifier = s.identifier.map { interner.intern($0) } ?? Event.none
+            let login = s.login.map { interner.intern($0) } ?? Event.none
+            let uid = s.uid.map { Int32(clamping: $0) } ?? Event.none
+            var fallbackIP = Event.none
+            if identifier == Event.none, let at = s.key.lastIndex(of: "#"), let sign = s.key.lastIndex(of: "@") , sign < at {
+                fallbackIP = interner.intern(String(s.key[s.key.index(after: sign)..<at]))
+            }
+            let w = Working(db: db, identifier: identifier, uid: uid, login: login, fallbackIP: fallbackIP,
+                            time: s.firstActivity, origin: none)
+            w.last = s.lastActivity
+            w.seeded = true
+            w.stream = -1
+            for use in s.ips {
+                w.ips.append(Working.Use(ip: interner.intern(use.ip), first: use.firstSeen, last: use.lastSeen, requests: 0,
+                                         origin: none, visits: []))
+            }
+            let index = sessions.count
+            sessions.append(w)
+            if identifier != Event.none {
+                byIdentifier[Self.key(db, identifier)] = index
+            } else if login != Event.none {
+                byFallback[FallbackKey(db: db, login: login, ip: fallbackIP)] = index
+            }
+            if uid != Event.none, login != Event.none { uidLogins[Self.key(db, uid)] = login }
+            for use in w.ips { uses.append((index, use.ip, use.last)) }
+        }
+        // Addresses go to their owners in the order they were last used, as binding did.
+        for (index, ip, time) in uses.sorted(by: { $0.time < $1.time }) {
+            let k = Self.key(sessions[index].db, ip)
+            if var owner = owners[k], owner.session != index {
+                let previous = sessions[owner.session]
+                if !sameUser(previous, sessions[index]), let seen = previous.lastUse(of: ip), time - seen <= options.maxInactivity {
+                    owner.contestedWith = owner.session
+                }
+                owner.session = index
+                owners[k] = owner
+            } else {
+                owners[k] = IPOwner(session: index)
+            }
+        }
+    }
+
     /// The sessions rebuilt so far, with strings resolved; `paths` maps origins to file names.
     public func finish(paths: [String]) -> (sessions: [Session], authEvents: [AuthEvent], matches: [RequestMatch]) {
         func evidence(_ o: Origin) -> Evidence { Evidence(file: paths[Int(o.file)], line: Int(o.line)) }
+        func known(_ o: Origin) -> Evidence? { o.file < 0 ? nil : evidence(o) }  // nil: from an earlier run
         func string(_ id: Int32) -> String? { id == Event.none ? nil : interner.string(id) }
         var result: [Session] = []
         result.reserveCapacity(sessions.count)
         var built: [Int: Int] = [:]  // working index → result index
-        for (index, w) in sessions.enumerated() where !w.dropped {
+        for (index, w) in sessions.enumerated() where !w.dropped && (!w.seeded || w.touchedNow) {
             built[index] = result.count
             let db = interner.string(w.db)
             var login = string(w.login)
@@ -445,12 +501,12 @@ public final class Sessionizer {
             result.append(Session(
                 db: db, key: key, identifier: identifier, uid: w.uid == Event.none ? nil : Int(w.uid), login: login,
                 firstActivity: w.first, lastActivity: w.last, requests: w.requests,
-                ips: w.ips.map {
+                ips: w.ips.filter { !$0.visits.isEmpty }.map {  // (addresses of a resumed session not used again stay as stored)
                     SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: $0.requests,
-                              firstEvidence: evidence($0.origin), visits: $0.visits)
+                              firstEvidence: known($0.origin), visits: $0.visits)
                 },
                 loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
-                firstEvidence: evidence(w.firstOrigin), lastEvidence: evidence(w.lastOrigin), source: "odoo-log",
+                firstEvidence: known(w.firstOrigin), lastEvidence: known(w.lastOrigin), source: "odoo-log",
                 probablyLoggedOut: w.possibleLogout != nil))
         }
         let auth = authEvents.map { e in

@@ -144,8 +144,8 @@ public struct StoreTransaction: DetectionContext {
 
     // MARK: sessions
 
-    /// Merges sessions into the store and returns their row ids. Merging is idempotent: times
-    /// widen, counters take the larger value, so reading the same bytes twice changes nothing.
+    /// Merges sessions into the store and returns their row ids. Times widen and visits unite;
+    /// request counts add up, which is right because checkpoints make every line read once.
     public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
         let sessionStatement = try db.cachedStatement(sql: """
             INSERT INTO sessions (db, session_key, identifier, uid, login, first_activity, last_activity, request_count,
@@ -160,7 +160,7 @@ public struct StoreTransaction: DetectionContext {
                 first_activity = MIN(first_activity, excluded.first_activity),
                 last_evidence = CASE WHEN excluded.last_activity > last_activity THEN excluded.last_evidence ELSE last_evidence END,
                 last_activity = MAX(last_activity, excluded.last_activity),
-                request_count = MAX(request_count, excluded.request_count),
+                request_count = request_count + excluded.request_count,
                 logged_out = MAX(logged_out, excluded.logged_out),
                 revoked = MAX(revoked, excluded.revoked),
                 invalidated = CASE WHEN excluded.last_activity >= last_activity THEN excluded.invalidated ELSE invalidated END,
@@ -179,7 +179,7 @@ public struct StoreTransaction: DetectionContext {
                 first_evidence = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_evidence ELSE first_evidence END,
                 first_seen = MIN(first_seen, excluded.first_seen),
                 last_seen = MAX(last_seen, excluded.last_seen),
-                requests = MAX(requests, excluded.requests),
+                requests = requests + excluded.requests,
                 internal = excluded.internal,
                 -- a run without GeoIP (or with a database that lacks the address) keeps the known place whole;
                 -- otherwise the new place replaces the old one whole (never a country from one and a city from another)
@@ -500,6 +500,44 @@ public struct StoreTransaction: DetectionContext {
             SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ? ORDER BY finding_id
             """, arguments: [stored.id])
         return (stored, isNew)
+    }
+
+    // MARK: checkpoints
+
+    /// Where an earlier run stopped reading the file with this identity: the checkpoint whose head
+    /// is this file's head (or, for a file that was shorter than a full head then, its beginning).
+    public func checkpoint(for identity: SourceIdentity) throws -> Checkpoint? {
+        let full = identity.head.count
+        if let row = try Row.fetchOne(db, sql: "SELECT consumed, lines FROM checkpoints WHERE head_length = ? AND head_hash = ?",
+                                      arguments: [full, identity.hash(length: full)]) {
+            return Checkpoint(consumed: row[0], lines: row[1])
+        }
+        let shorter = try Row.fetchAll(db, sql: """
+            SELECT head_length, head_hash, consumed, lines FROM checkpoints WHERE head_length < ? ORDER BY head_length DESC
+            """, arguments: [full])
+        for row in shorter where identity.hash(length: row[0]) == (row[1] as String) {
+            return Checkpoint(consumed: row[2], lines: row[3])
+        }
+        return nil
+    }
+
+    /// Records how far this run read a file (replacing the checkpoint of its shorter past self).
+    public func save(checkpoint: Checkpoint, for identity: SourceIdentity, run: Int64) throws {
+        let length = min(identity.head.count, checkpoint.consumed)
+        guard length > 0 else { return }  // nothing complete read yet: nothing to remember
+        for row in try Row.fetchAll(db, sql: "SELECT head_length, head_hash FROM checkpoints WHERE head_length < ?", arguments: [length])
+        where identity.hash(length: row[0]) == (row[1] as String) {
+            try db.execute(sql: "DELETE FROM checkpoints WHERE head_length = ? AND head_hash = ?", arguments: [row[0], row[1]])
+        }
+        try db.execute(sql: """
+            INSERT INTO checkpoints (head_length, head_hash, path, device, inode, consumed, lines, updated_at, run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (head_length, head_hash) DO UPDATE SET path = excluded.path, device = excluded.device,
+                inode = excluded.inode, consumed = excluded.consumed, lines = excluded.lines, updated_at = excluded.updated_at,
+                run = excluded.run
+            """, arguments: [length, identity.hash(length: length), identity.path, Int64(bitPattern: identity.device),
+                             Int64(bitPattern: identity.inode), checkpoint.consumed, checkpoint.lines,
+                             UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), run])
     }
 
     // MARK: reading back (explain, reports)

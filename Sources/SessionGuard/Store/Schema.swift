@@ -182,6 +182,24 @@ enum Schema {
                 CREATE INDEX suppressions_by_key ON suppressions(rule, db, user, discriminator, expires_at);
                 """)
         }
+        m.registerMigration("v4") { db in
+            // Exactly-once reading (`design.md` §5): how far each source file has been read, committed in
+            // the same transaction as what those bytes produced.
+            try db.execute(sql: """
+                CREATE TABLE checkpoints (
+                    head_length INTEGER NOT NULL,
+                    head_hash TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    consumed INTEGER NOT NULL,
+                    lines INTEGER NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    run INTEGER NOT NULL REFERENCES runs(id),
+                    PRIMARY KEY (head_length, head_hash)
+                );
+                """)
+        }
         return m
     }
 
