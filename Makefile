@@ -12,6 +12,7 @@ SAMPLE_LOGS := Samples/logs/odoo.log.2.gz Samples/logs/odoo.log.1 Samples/logs/o
 
 samples: deps release
 	@mkdir -p out
+	@rm -f out/sessionguard.sqlite out/sessionguard.sqlite-journal  # a fresh store each time: the output below
 	$(SG) analyze --config Samples/sessionguard.yml --now 2025-03-15T00:00:00Z \
 		--store sqlite:out/sessionguard.sqlite --report out $(SAMPLE_LOGS)
 
