@@ -132,3 +132,68 @@ struct CheckpointTests {
         #expect(result.warnings.contains { $0.contains("same content") })
     }
 }
+
+/// `ingest` and `detect` as runs of their own (`design.md` §2).
+@Suite("Ingest and detect phases")
+struct PhaseTests {
+    static let now = UTC.parse("2025-03-15T00:00:00Z")!
+    static let logs = ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath)
+
+    func run(_ store: SQLiteStore, _ inputs: [String], ingest: Bool = true, detect: Bool = true,
+             partition: (Int, Int)? = nil) throws -> AnalysisResult {
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
+                                     asn: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-ASN-Sample.mmdb")))
+        var options = AnalyzeOptions(inputs: inputs, now: Self.now)
+        options.ingest = ingest
+        options.detect = detect
+        options.partition = partition
+        return try Analyzer(rules: rules, locator: locator, store: store).run(options)
+    }
+
+    func store() throws -> SQLiteStore { try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path) }
+
+    @Test("ingest, then detect, finds what analyze finds; a second detect finds nothing new")
+    func split() throws {
+        let whole = try run(try store(), Self.logs)
+        let s = try store()
+        let ingested = try run(s, Self.logs, detect: false)
+        #expect(ingested.findings.isEmpty && ingested.sessions.count == whole.sessions.count)
+        let detected = try run(s, [], ingest: false)
+        #expect(detected.findings.map(\.id).sorted() == whole.findings.map(\.id).sorted())
+        #expect(detected.recommendations.map(\.id).sorted() == whole.recommendations.map(\.id).sorted())
+        let again = try run(s, [], ingest: false)
+        #expect(again.newFindings == 0 && again.newRecommendations == 0)
+    }
+
+    @Test("request_match findings survive the split: ingest keeps what the watches saw for detect")
+    func matchesKept() throws {
+        let dir = temporaryDirectory()
+        let rules = dir.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try "id: x\ndetector: request_match\nseverity: low\nparams: { path: '^/web/export/xlsx' }\n"
+            .write(to: rules.appendingPathComponent("x.yml"), atomically: true, encoding: .utf8)
+        let loaded = try RuleLoader.load(directory: rules.path)
+        let s = try store()
+        let analyzer = Analyzer(rules: loaded, locator: GeoLocator(city: nil, asn: nil), store: s)
+        var ingest = AnalyzeOptions(inputs: Self.logs, now: Self.now)
+        ingest.detect = false
+        _ = try analyzer.run(ingest)
+        var detect = AnalyzeOptions(inputs: [], now: Self.now)
+        detect.ingest = false
+        let found = try analyzer.run(detect)
+        #expect(found.findings.contains { $0.user == "alice@example.com" && $0.summary.contains("/web/export/xlsx") })
+    }
+
+    @Test("detect --partition K/N: the parts together find what one detect finds, each user in one part")
+    func partitions() throws {
+        let whole = try run(try store(), Self.logs)
+        let s = try store()
+        _ = try run(s, Self.logs, detect: false)
+        let one = try run(s, [], ingest: false, partition: (1, 2))
+        let two = try run(s, [], ingest: false, partition: (2, 2))
+        #expect(Set(one.findings.map(\.user)).isDisjoint(with: two.findings.map(\.user)))
+        #expect((one.findings + two.findings).map(\.id).sorted() == whole.findings.map(\.id).sorted())
+        #expect(Analyzer.partition(db: "prod", user: "alice@example.com", count: 2) == Analyzer.partition(db: "prod", user: "alice@example.com", count: 2))
+    }
+}

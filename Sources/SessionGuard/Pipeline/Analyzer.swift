@@ -11,6 +11,11 @@ public struct AnalyzeOptions: Sendable {
     /// Read each file from where the last run stopped, and remember where this one stops (in the
     /// same transaction as what it read): every line is read exactly once across runs.
     public var checkpoints = true
+    /// The phases to run (`design.md` §2): analyze is both, in one transaction.
+    public var ingest = true
+    public var detect = true
+    /// Judge only part `index` (1-based) of `count` of the users, by a stable hash.
+    public var partition: (index: Int, count: Int)?
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -31,6 +36,8 @@ public struct AnalysisResult: Sendable {
     public var newRecommendations: Int
     public var counters: Sessionizer.Counters
     public var authEvents: Int
+    /// False for an ingest run: nothing was judged.
+    public var judged = true
     /// Public addresses looked up in the GeoIP databases, and those they did not hold.
     public var geoipLookups = 0
     public var geoipMisses = 0
@@ -73,11 +80,11 @@ public final class Analyzer {
         // Where earlier runs stopped. A file given twice under two names (a copy) is read once.
         var identities: [Int: SourceIdentity] = [:]
         var resume: [String: Checkpoint] = [:]
-        var inputs = options.inputs
+        var inputs = options.ingest ? options.inputs : []
         if options.checkpoints {
             var seen: [String: String] = [:]
             var kept: [String] = []
-            for path in options.inputs {
+            for path in inputs {
                 guard let identity = SourceIdentity.of(path) else { kept.append(path); continue }
                 let key = "\(identity.head.count):\(identity.hash(length: identity.head.count))"
                 if !identity.head.isEmpty, let first = seen[key] {
@@ -121,19 +128,53 @@ public final class Analyzer {
         let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")
         let rulesHash = StableHash.hex(rules.map(\.hash))
 
+        let kind = options.ingest && options.detect ? "analyze" : options.ingest ? "ingest" : "detect"
+        let part = options.partition.map { "\($0.index)/\($0.count)" }
+        func inPartition(_ db: String, _ user: String) -> Bool {
+            guard let p = options.partition else { return true }
+            return Self.partition(db: db, user: user, count: p.count) == p.index
+        }
+
         return try store.transaction(now: options.now) { tx in
-            let run = try tx.beginRun(kind: "analyze", host: options.host, configHash: options.configHash,
-                                      rulesHash: rulesHash, geoip: geoipBuild)
+            let lastDetect = try tx.lastDetectRun(partition: part)
+            let run = try tx.beginRun(kind: kind, host: options.host, configHash: options.configHash,
+                                      rulesHash: rulesHash, geoip: geoipBuild, partition: part)
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
             for (index, checkpoint) in source.reached.sorted(by: { $0.key < $1.key }) {
                 if let identity = identities[index] { try tx.save(checkpoint: checkpoint, for: identity, run: run) }
             }
-            // Judge the sessions as the store now knows them (merged with earlier runs): tonight's, and
-            // every session still alive, which tonight's logs may not show at all (a forgotten session,
-            // an offboarded user's, the far side of a move that crossed midnight).
+            /// Records the run's counters and hands the result to `beforeCommit`.
+            func finish(_ judged: [Session], _ findings: [Finding], _ recommendations: [Recommendation], new: (Int, Int),
+                        detected: Bool) throws -> AnalysisResult {
+                var result = AnalysisResult(
+                    runID: run, now: options.now, inputs: inputStats, geoip: geoip, sessions: judged, findings: findings,
+                    recommendations: recommendations, newFindings: new.0, newRecommendations: new.1,
+                    counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
+                    seconds: Date().timeIntervalSince(started))
+                result.phases = phases
+                result.judged = detected
+                result.geoipLookups = locator.lookups
+                result.geoipMisses = locator.misses
+                try tx.finishRun(run, counters: Report.counters(result))
+                try beforeCommit(result)
+                return result
+            }
+            guard options.detect else {
+                // Ingest only: what request_match watched waits in the store for detect.
+                try tx.insert(matches: matches, watches: watchIDs, run: run)
+                phase("store")
+                return try finish(sessions, [], [], new: (0, 0), detected: false)
+            }
+            // Judge the sessions as the store now knows them (merged with earlier runs): tonight's, those
+            // ingest runs changed since the last detect, and every session still alive, which tonight's
+            // logs may not show at all (a forgotten session, an offboarded user's, the far side of a move
+            // that crossed midnight).
             let live = try tx.liveSessionIDs(since: options.now - options.sessionizer.maxInactivity)
-            let stored = try tx.sessions(ids: Array(Set(ids).union(live)).sorted()).sorted { ($0.db, $0.firstActivity, $0.key) < ($1.db, $1.firstActivity, $1.key) }
+            let changed = try tx.sessionIDs(changedAfterRun: lastDetect)
+            let stored = try tx.sessions(ids: Array(Set(ids).union(live).union(changed)).sorted())
+                .filter { inPartition($0.db, $0.user) }
+                .sorted { ($0.db, $0.firstActivity, $0.key) < ($1.db, $1.firstActivity, $1.key) }
             let users = Set(stored.compactMap { s in s.login.map { "\(s.db)\u{1}\($0)" } }).sorted().map {
                 let parts = $0.split(separator: "\u{1}", maxSplits: 1)
                 return (db: String(parts[0]), login: String(parts[1]))
@@ -144,9 +185,12 @@ public final class Analyzer {
             phase("store")
 
             // Detect.
-            let times = authEvents.map(\.time) + sessions.flatMap { [$0.firstActivity, $0.lastActivity] }
+            // What is new since the last detect: tonight's events, and those ingest runs stored since.
+            var times = authEvents.map(\.time) + sessions.flatMap { [$0.firstActivity, $0.lastActivity] }
+            if let stored = try tx.authEventSpan(afterRun: lastDetect) { times += [stored.lowerBound, stored.upperBound] }
+            let pending = options.ingest ? matches : try tx.matches(afterRun: lastDetect, watches: watchIDs)
             tx.configure(sessionLifetime: options.sessionizer.maxInactivity, span: times.min().map { $0...times.max()! },
-                         matches: matches, watches: watchIDs)
+                         matches: pending, watches: watchIDs)
             var findings: [Finding] = []
             var newFindings = 0
             func record(_ rule: Rule, _ subject: SubjectDraft) throws {
@@ -181,7 +225,8 @@ public final class Analyzer {
                 }
             }
             for rule in rules {
-                for subject in try rule.detector.evaluateRun(context: tx) where rule.when.admits(db: subject.db, user: subject.user) {
+                for subject in try rule.detector.evaluateRun(context: tx)
+                where rule.when.admits(db: subject.db, user: subject.user) && inPartition(subject.db, subject.user) {
                     try record(rule, subject)
                 }
             }
@@ -199,19 +244,14 @@ public final class Analyzer {
             for i in recommendations.indices where expired.contains(recommendations[i].id) { recommendations[i].status = "expired" }
             recommendations.sort(by: Report.recommendationOrder)
             phase("detect")
-
-            var result = AnalysisResult(
-                runID: run, now: options.now, inputs: inputStats, geoip: geoip, sessions: stored, findings: findings,
-                recommendations: recommendations, newFindings: newFindings, newRecommendations: newRecommendations,
-                counters: sessionizer.counters, authEvents: authEvents.count, warnings: warnings,
-                seconds: Date().timeIntervalSince(started))
-            result.phases = phases
-            result.geoipLookups = locator.lookups
-            result.geoipMisses = locator.misses
-            try tx.finishRun(run, counters: Report.counters(result))
-            try beforeCommit(result)
-            return result
+            return try finish(stored, findings, recommendations, new: (newFindings, newRecommendations), detected: true)
         }
+    }
+
+    /// The part (1-based, of `count`) a user belongs to: a stable hash, the same on every host and run.
+    public static func partition(db: String, user: String, count: Int) -> Int {
+        guard count > 1 else { return 1 }
+        return Int(UInt64(StableHash.hex([db, user]), radix: 16)! % UInt64(count)) + 1
     }
 
     /// What an administrator must know about the inputs (`odoo-facts.md` §1). A file with lines but

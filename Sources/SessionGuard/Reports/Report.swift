@@ -152,6 +152,11 @@ public enum Report {
         } else {
             out.append("  GeoIP: none (location rules give no verdicts)")
         }
+        guard r.judged else {
+            out.append("Not judged yet: run `sessionguard detect` (ingest only reads)")
+            out.append("Store: \(storePath)")
+            return out.joined(separator: "\n")
+        }
         let suppressed = r.findings.filter { $0.suppressedBy != nil }.count
         out.append("Findings: \(r.findings.count) (\(r.newFindings) new\(suppressed > 0 ? ", \(suppressed) suppressed by dismissals" : ""))")
         for s in Severity.allCases.reversed() {

@@ -113,13 +113,63 @@ public struct StoreTransaction: DetectionContext {
 
     // MARK: runs
 
-    public func beginRun(kind: String, host: String, configHash: String? = nil, rulesHash: String?, geoip: String?) throws -> Int64 {
+    public func beginRun(kind: String, host: String, configHash: String? = nil, rulesHash: String?, geoip: String?,
+                         partition: String? = nil) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO runs (kind, started_at, host, version, now, config_hash, rules_hash, geoip, status)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
+            INSERT INTO runs (kind, started_at, host, version, now, config_hash, rules_hash, geoip, status, partition)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
             """, arguments: [kind, UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), host,
-                             SessionGuardVersion.current, UTC.iso(now), configHash, rulesHash, geoip])
+                             SessionGuardVersion.current, UTC.iso(now), configHash, rulesHash, geoip, partition])
         return db.lastInsertedRowID
+    }
+
+    /// The last run that judged this part of the users (an analyze or a whole detect judged every part).
+    public func lastDetectRun(partition: String?) throws -> Int64 {
+        try Int64.fetchOne(db, sql: """
+            SELECT MAX(id) FROM runs WHERE status = 'ok'
+              AND (kind = 'analyze' OR (kind = 'detect' AND (partition IS NULL OR partition = ?)))
+            """, arguments: [partition ?? ""]) ?? 0
+    }
+
+    /// Sessions an ingest (or analyze) after run `run` changed.
+    public func sessionIDs(changedAfterRun run: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM sessions WHERE last_run > ? ORDER BY id", arguments: [run])
+    }
+
+    /// The time span of the authentication events stored after run `run`.
+    public func authEventSpan(afterRun run: Int64) throws -> ClosedRange<Millis>? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT MIN(time_ms), MAX(time_ms) FROM auth_events WHERE first_run > ?", arguments: [run]),
+              let low: Millis = row[0], let high: Millis = row[1] else { return nil }
+        return low...high
+    }
+
+    /// Keeps what request_match watched during an ingest, for the next detect.
+    public func insert(matches: [RequestMatch], watches: [String], run: Int64) throws {
+        guard !matches.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO request_matches (watch, time_ms, db, ip, session_key, user, uid, identifier, method, text, status, evidence, run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for m in matches {
+            for (bit, watch) in watches.enumerated() where m.mask & (UInt64(1) << UInt64(bit)) != 0 {
+                try statement.execute(arguments: [watch, m.time, m.db, m.ip, m.sessionKey, m.user, m.uid, m.identifier, m.method,
+                                                  m.text, m.status, Self.evidenceText(m.evidence), run])
+            }
+        }
+    }
+
+    /// What ingest runs after run `run` watched, as matches of this run's watches (by id).
+    public func matches(afterRun run: Int64, watches: [String]) throws -> [RequestMatch] {
+        guard !watches.isEmpty else { return [] }
+        return try Row.fetchAll(db, sql: """
+            SELECT watch, time_ms, db, ip, session_key, user, uid, identifier, method, text, status, evidence
+            FROM request_matches WHERE run > ? ORDER BY time_ms, id
+            """, arguments: [run]).compactMap { r in
+            guard let bit = watches.firstIndex(of: r[0] as String) else { return nil }
+            return RequestMatch(mask: UInt64(1) << UInt64(bit), time: r[1], db: r[2], ip: r[3], sessionKey: r[4], user: r[5], uid: r[6],
+                                identifier: r[7], method: r[8], text: r[9], status: r[10],
+                                evidence: Self.evidence(r[11]) ?? Evidence(file: "?", line: 0))
+        }
     }
 
     /// When the last successful run finished.

@@ -200,6 +200,32 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v5") { db in
+            // ingest and detect as separate runs: which part of the users a detect judged, and what
+            // request_match watched while ingesting, for the next detect.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN partition TEXT;
+                CREATE TABLE request_matches (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    watch TEXT NOT NULL,
+                    time_ms INTEGER NOT NULL,
+                    db TEXT,
+                    ip TEXT,
+                    session_key TEXT,
+                    user TEXT,
+                    uid INTEGER,
+                    identifier TEXT,
+                    method TEXT,
+                    text TEXT NOT NULL,
+                    status INTEGER,
+                    evidence TEXT NOT NULL,
+                    run INTEGER NOT NULL REFERENCES runs(id)
+                );
+                CREATE INDEX request_matches_by_run ON request_matches(run);
+                CREATE INDEX sessions_by_last_run ON sessions(last_run);
+                CREATE INDEX auth_events_by_run ON auth_events(first_run);
+                """)
+        }
         return m
     }
 

@@ -6,6 +6,9 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read Odoo logs, rebuild sessions, judge them with the rules and store recommendations.",
         discussion: """
+            analyze = ingest + detect in one transaction. Each file is read from where the last run
+            stopped (checkpoints), so the same files can be given every night.
+
             Exit codes: 0 done; 1 done and a recommendation at or above --fail-on; 2 usage, configuration or
             rule error (nothing analysed); 3 some input could not be read (the rest was analysed).
 
@@ -18,6 +21,68 @@ struct Analyze: ParsableCommand {
     @Argument(help: "Log files (.gz included; rotated sets are merged in time order), or - for standard input.")
     var logs: [String] = []
 
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
+        try options.execute(logs: logs, ingest: true, detect: true, partition: nil)
+    }
+}
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read Odoo logs into the store (parse, rebuild sessions, place addresses) without judging them.",
+        discussion: """
+            The first half of analyze: run it on each host's logs, then `detect` once. The rules are read too:
+            request_match rules decide which requests are kept for detect.
+
+            Example:
+              sessionguard ingest --store sqlite:/var/lib/sessionguard/sessionguard.sqlite /var/log/odoo/odoo-server.log
+            """)
+
+    @Argument(help: "Log files (.gz included), or - for standard input.")
+    var logs: [String] = []
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
+        try options.execute(logs: logs, ingest: true, detect: false, partition: nil)
+    }
+}
+
+struct Detect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Judge the sessions changed since the last detect (and every session still alive) with the rules.",
+        discussion: """
+            The second half of analyze. --partition K/N judges only the users whose stable hash falls in part K
+            of N, so N processes can share the work; each part remembers its own last detect.
+
+            Examples:
+              sessionguard detect --report /var/lib/sessionguard/report
+              sessionguard detect --partition 1/2 & sessionguard detect --partition 2/2
+            """)
+
+    @Option(help: "Judge only part K of N of the users (e.g. 1/4).")
+    var partition: String?
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        var part: (Int, Int)?
+        if let partition {
+            let pieces = partition.split(separator: "/").compactMap { Int($0) }
+            guard pieces.count == 2, pieces[1] >= 1, (1...pieces[1]).contains(pieces[0]) else {
+                throw CLIError(message: "--partition must be K/N with 1 ≤ K ≤ N, such as 1/4", code: 2)
+            }
+            part = (pieces[0], pieces[1])
+        }
+        try options.execute(logs: [], ingest: false, detect: true, partition: part)
+    }
+}
+
+/// The options of analyze, ingest and detect, and the run they share.
+struct RunOptions: ParsableArguments {
     @Option(help: "Input format: auto or odoo.")
     var format: String?
 
@@ -47,7 +112,7 @@ struct Analyze: ParsableCommand {
     @Option(help: "Write Prometheus metrics (node-exporter textfile format) to this file, also when the run fails.")
     var metrics: String?
 
-    func run() throws {
+    func execute(logs: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
         let configuration = try shared.loadConfiguration()
         let format = format ?? configuration.format ?? "auto"
         guard ["auto", "odoo"].contains(format) else {
@@ -67,7 +132,6 @@ struct Analyze: ParsableCommand {
             }
             nowMillis = t
         }
-        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
 
         // Everything that can be wrong with rules or databases fails before any input is read.
         let loadedRules = try shared.loadRules(rules, configuration)
@@ -81,6 +145,9 @@ struct Analyze: ParsableCommand {
         var inputs: [String] = []
         for path in logs where !inputs.contains(path) { inputs.append(path) }  // a file named twice is read once
         var options = AnalyzeOptions(inputs: inputs, now: nowMillis)
+        options.ingest = ingest
+        options.detect = detect
+        options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash
 
