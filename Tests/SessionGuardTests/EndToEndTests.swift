@@ -275,6 +275,23 @@ struct EndToEndTests {
         #expect(killed >= 2, "the run finished before most kills: make the log larger")
     }
 
+    @Test("config check shows what a configuration finds; analyze reads the configuration's sources when no file is named")
+    func configCheck() throws {
+        let dir = temporaryDirectory()
+        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let before = try run(["config", "check", "--config", "Samples/sessionguard.yml", "--store", store])
+        #expect(before.status == 0, "\(before.stdout)\(before.stderr)")
+        #expect(before.stdout.contains("12 rules, all valid"))
+        #expect(before.stdout.contains("Samples/logs/odoo.log  ") && before.stdout.contains("not read yet"))
+        #expect(before.stdout.contains("GeoLite2-City, built 2025-03-14T00:00:00Z"))
+        let analysed = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--store", store])
+        #expect(analysed.status == 0 && analysed.stdout.contains("Findings: 5 (5 new)"), "\(analysed.stdout)\(analysed.stderr)")
+        let after = try run(["config", "check", "--config", "Samples/sessionguard.yml", "--store", store])
+        #expect(after.stdout.contains("read up to line 4407"))
+        let broken = try run(["config", "check", "--config", "Samples/sessionguard.yml", "--rules", "/nonexistent", "--store", store])
+        #expect(broken.status == 2 && broken.stdout.contains("PROBLEM"))
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

@@ -13,12 +13,14 @@ public struct Configuration: Sendable {
     public var failOn: Severity?
     public var format: String?
     public var maxInactivitySeconds: Int?
+    /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
+    public var sources: [String] = []
     /// A hash of the file's text, recorded with each run.
     public var hash: String?
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
@@ -55,6 +57,17 @@ public struct Configuration: Sendable {
             case "rules": config.rules = text.map(resolve)
             case "report": config.report = text.map(resolve)
             case "format": config.format = text
+            case "sources":
+                let items: [Node]
+                switch value {
+                case .sequence(let list): items = Array(list)
+                case .scalar: items = [value]
+                default: throw RuleLoader.located(path, value, "sources is a list of log files or glob patterns")
+                }
+                for item in items {
+                    guard let t = item.string, !t.isEmpty else { throw RuleLoader.located(path, item, "a source is a path or a glob pattern") }
+                    config.sources.append(resolve(t))
+                }
             case "store":
                 if let t = text {
                     if t.hasPrefix("sqlite:") && !t.hasPrefix("sqlite://") {
@@ -79,5 +92,22 @@ public struct Configuration: Sendable {
             }
         }
         return config
+    }
+
+    /// The files the `sources` patterns match now, in order: each pattern's matches sorted, a file
+    /// named twice kept once.
+    public func sourceFiles() -> [String] {
+        var files: [String] = []
+        for pattern in sources {
+            var result = glob_t()
+            defer { globfree(&result) }
+            guard glob(pattern, 0, nil, &result) == 0 else { continue }
+            var matched: [String] = []
+            for i in 0..<Int(result.gl_pathc) {
+                if let p = result.gl_pathv[i] { matched.append(String(cString: p)) }
+            }
+            for f in matched.sorted() where !files.contains(f) { files.append(f) }
+        }
+        return files
     }
 }

@@ -18,13 +18,12 @@ struct Analyze: ParsableCommand {
               zcat odoo.log.*.gz | sessionguard analyze --json -
             """)
 
-    @Argument(help: "Log files (.gz included; rotated sets are merged in time order), or - for standard input.")
+    @Argument(help: "Log files (.gz included; rotated sets are merged in time order), or - for standard input. Default: the configuration's sources.")
     var logs: [String] = []
 
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
         try options.execute(logs: logs, ingest: true, detect: true, partition: nil)
     }
 }
@@ -40,13 +39,12 @@ struct Ingest: ParsableCommand {
               sessionguard ingest --store sqlite:/var/lib/sessionguard/sessionguard.sqlite /var/log/odoo/odoo-server.log
             """)
 
-    @Argument(help: "Log files (.gz included), or - for standard input.")
+    @Argument(help: "Log files (.gz included), or - for standard input. Default: the configuration's sources.")
     var logs: [String] = []
 
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        guard !logs.isEmpty else { throw CLIError(message: "no log files given (use - for standard input)", code: 2) }
         try options.execute(logs: logs, ingest: true, detect: false, partition: nil)
     }
 }
@@ -112,8 +110,16 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write Prometheus metrics (node-exporter textfile format) to this file, also when the run fails.")
     var metrics: String?
 
-    func execute(logs: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
+    func execute(logs given: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
         let configuration = try shared.loadConfiguration()
+        var logs = given
+        if ingest && logs.isEmpty {
+            logs = configuration.sourceFiles()
+            guard !logs.isEmpty else {
+                throw CLIError(message: configuration.sources.isEmpty ? "no log files given (use - for standard input, or sources: in the configuration)"
+                    : "the configuration's sources match no file: \(configuration.sources.joined(separator: ", "))", code: 2)
+            }
+        }
         let format = format ?? configuration.format ?? "auto"
         guard ["auto", "odoo"].contains(format) else {
             throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo)", code: 2)
