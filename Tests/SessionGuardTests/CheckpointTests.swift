@@ -108,16 +108,48 @@ struct CheckpointTests {
         #expect(try fingerprint(store) == reference(Self.text))
     }
 
-    @Test("a file shorter than what was read from it is read again from the start, with a warning")
+    @Test("a file truncated in place (same beginning, shorter) is not read again: its lines were counted already")
     func truncatedInPlace() throws {
         let dir = temporaryDirectory()
         let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
         let log = writeLog(Self.part(0..<2000), in: dir)
         _ = try analyze([log], store: store)
+        let before = try fingerprint(store)
         try Self.part(0..<100).write(toFile: log, atomically: false, encoding: .utf8)  // same head, shorter
         let again = try analyze([log], store: store)
-        #expect(again.inputs[0].restarted && again.inputs[0].lines == 100)
+        #expect(again.inputs[0].restarted && again.inputs[0].lines == 0)
         #expect(again.warnings.contains { $0.contains("shorter than what an earlier run read") })
+        #expect(try fingerprint(store) == before)
+    }
+
+    @Test("a revocation of a session an earlier run left alive is stored, and its recommendation expires")
+    func resumedSessionEnds() throws {
+        let dir = temporaryDirectory()
+        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let log = writeLog(Self.text, in: dir)
+        let first = try analyze([log], store: store)
+        let alice = try #require(first.recommendations.first { $0.user == "alice@example.com" })
+        try append("2025-03-14 23:30:00,000 4214 INFO prod odoo.addons.base.models.res_device: User 6 revokes devices (H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk) \n", to: log)
+        let second = try analyze([log], store: store)
+        #expect(second.inputs[0].lines == 1)
+        let revoked = try store.read(now: 0) { try $0.sessions(matching: "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk") }
+        #expect(revoked.first?.revoked == true)
+        #expect(try store.read(now: 0) { try $0.recommendation(id: alice.id) }?.status == "expired")
+    }
+
+    @Test("a compressed file whose last line has no newline is read whole: it cannot grow")
+    func finalLineWithoutNewline() throws {
+        let dir = temporaryDirectory()
+        let plain = writeLog(String(Self.part(0..<300).dropLast()), name: "odoo.log.1", in: dir)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -n '\(plain)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let result = try analyze([plain + ".gz"], store: store)
+        #expect(result.inputs[0].lines == 300)
+        #expect(try analyze([plain + ".gz"], store: store).inputs[0].lines == 0)
     }
 
     @Test("one content under two names is read once")

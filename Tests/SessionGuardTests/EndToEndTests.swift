@@ -221,6 +221,12 @@ struct EndToEndTests {
         #expect(failed.status == 2)
         let after = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(after.contains("sessionguard_last_run_success 0\n") && after.contains("sessionguard_last_success_timestamp_seconds "))
+        // A run stopped before it starts (rules it cannot load) says so too.
+        try "sessionguard_last_run_success 1\n".write(toFile: metrics, atomically: true, encoding: .utf8)
+        let early = try run(["analyze", "--config", "Samples/sessionguard.yml", "--rules", "/nonexistent", "--metrics", metrics,
+                             "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"] + Self.logs)
+        #expect(early.status == 2)
+        #expect(try String(contentsOfFile: metrics, encoding: .utf8).contains("sessionguard_last_run_success 0\n"))
         let runs = try run(["runs", "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"])
         #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("17370"))
         let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
@@ -273,6 +279,23 @@ struct EndToEndTests {
             #expect(try fingerprint(store) == expected, "killed after \(delay) s")
         }
         #expect(killed >= 2, "the run finished before most kills: make the log larger")
+
+        // Two runs at once on the same file: the second to commit sees the first's checkpoint and stops
+        // without storing anything, instead of counting the same lines twice.
+        let shared = dir.appendingPathComponent("shared.sqlite").path
+        let both = (0..<2).map { _ -> Process in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: Self.binary)
+            p.arguments = arguments(shared)
+            p.currentDirectoryURL = packageRoot
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            return p
+        }
+        for p in both { try p.run() }
+        for p in both { p.waitUntilExit() }
+        #expect(both.map(\.terminationStatus).sorted() == [0, 2], "\(both.map(\.terminationStatus))")
+        #expect(try fingerprint(shared) == expected)
     }
 
     @Test("config check shows what a configuration finds; analyze reads the configuration's sources when no file is named")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import SessionGuard
 
@@ -158,5 +159,30 @@ extension StoreTests {
         let folder = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("a closed recommendation keeps what it was decided on: new findings on its target open a new one")
+    func closedRecommendation() throws {
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        func draft(_ findings: [String]) -> Recommendation {
+            Recommendation(id: "R-1", action: .revokeSession, db: "prod", target: "SID", user: "alice", sessionIdentifier: "SID",
+                           sessionKey: "sid:SID", severity: .high, status: "open", findings: findings, reasons: ["r"])
+        }
+        try store.transaction(now: 0) { tx in
+            let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+            for id in ["F-1", "F-2"] {
+                try tx.db.execute(sql: """
+                    INSERT INTO findings (id, rule, detector, severity, db, user, session_key, first_seen, last_seen, summary, facts,
+                                          evidence, recommend, rule_hash, first_run, last_run)
+                    VALUES (?, 'r', 'd', 'high', 'prod', 'alice', 'sid:SID', 't', 't', 's', '{}', '[]', 'revoke_session', 'h', ?, ?)
+                    """, arguments: [id, run, run])
+            }
+            _ = try tx.upsert(recommendation: draft(["F-1"]), run: run)
+            try tx.dismiss("R-1", by: "ann", reason: "known", suppressDays: 0)
+            let (same, sameIsNew) = try tx.upsert(recommendation: draft(["F-1"]), run: run)
+            #expect(same.id == "R-1" && same.status == "dismissed" && !sameIsNew)
+            let (fresh, isNew) = try tx.upsert(recommendation: draft(["F-1", "F-2"]), run: run)
+            #expect(isNew && fresh.id != "R-1" && fresh.status == "open")
+        }
     }
 }

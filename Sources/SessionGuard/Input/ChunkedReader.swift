@@ -34,7 +34,7 @@ public final class ChunkedReader {
     /// the middle of writing it, and the next run reads it whole (checkpointed reading).
     public var holdUnfinishedLine = false
     /// Bytes up to the end of the last complete line returned: where the next run resumes.
-    public var completeBytes: Int { bytesRead - (eof ? held : 0) - carryPending }
+    public var completeBytes: Int { bytesRead - carry - carryPending - (eof ? held : 0) }
     private var held = 0
     private var rescan = false
     private var carryPending: Int { pendingShift?.count ?? 0 }

@@ -66,6 +66,8 @@ public final class EventSource {
         var position = 0
         var done = false
         var currentIndex = 0
+        /// Bytes of the current file an earlier run read (skipped).
+        var skipped = 0
 
         init(files: [(Int32, String)], parser: OdooLogParser) {
             self.files = files
@@ -80,7 +82,6 @@ public final class EventSource {
     private let resume: [String: Checkpoint]
     private let checkpointing: Bool
     public private(set) var reached: [Int: Checkpoint] = [:]
-    private var skipped = 0
 
     /// `paths` in the order given; stats come back in the same order. With `checkpointing`, an
     /// unfinished last line waits for the next run, and files in `resume` are read from where an
@@ -126,18 +127,25 @@ public final class EventSource {
                     let (index, path) = s.files[s.next]
                     s.next += 1
                     var afterLine = 0
-                    skipped = 0
+                    s.skipped = 0
+                    // Only the newest plain file of a set can still grow: elsewhere a last line without
+                    // a newline is complete, and is read.
+                    let growing = checkpointing && path != "-" && !path.hasSuffix(".gz") && s.next == s.files.count
                     do {
                         var reader = try ChunkedReader(path: path)
-                        reader.holdUnfinishedLine = checkpointing && path != "-"
+                        reader.holdUnfinishedLine = growing
                         if let checkpoint = resume[path], path != "-" {
                             if try reader.skip(checkpoint.consumed) {
                                 afterLine = checkpoint.lines
-                                skipped = checkpoint.consumed
-                            } else {  // shorter than what was read before: truncated or replaced
-                                reader = try ChunkedReader(path: path)
-                                reader.holdUnfinishedLine = checkpointing
+                                s.skipped = checkpoint.consumed
+                            } else {
+                                // Shorter than what was read, with the same beginning: truncated in place. What
+                                // it holds was read already; reading it again would count it twice.
+                                _ = s.parser.begin(file: index, path: path)
                                 stats[Int(index)].restarted = true
+                                stats[Int(index)].resumedAfterLine = checkpoint.lines
+                                reached[Int(index)] = checkpoint
+                                continue
                             }
                         }
                         s.reader = reader
@@ -159,7 +167,7 @@ public final class EventSource {
                 s.offset = 0
                 if s.chunk == nil {  // end of this file
                     s.parser.flush(into: &s.buffer)
-                    stats[s.currentIndex].bytes = s.reader!.completeBytes - skipped
+                    stats[s.currentIndex].bytes = max(0, s.reader!.completeBytes - s.skipped)
                     // Also after a read error (a damaged .gz): the next run resumes there and meets the same
                     // damage, instead of counting again what this run read.
                     reached[s.currentIndex] = Checkpoint(consumed: s.reader!.completeBytes, lines: s.parser.linesSoFar)

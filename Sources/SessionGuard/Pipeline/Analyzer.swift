@@ -109,8 +109,10 @@ public final class Analyzer {
         }
         if options.checkpoints, !resume.isEmpty {
             // Sessions an earlier run left alive go on where it stopped.
+            // Alive where the logs stopped (not at `now`: a catch-up run after days without one).
             let live = try store.read(now: options.now) { tx in
-                try tx.sessions(ids: tx.liveSessionIDs(since: options.now - options.sessionizer.maxInactivity - 86_400_000))
+                let end = min(options.now, try tx.lastActivity() ?? options.now)
+                return try tx.sessions(ids: tx.liveSessionIDs(since: end - options.sessionizer.maxInactivity - 86_400_000))
             }
             sessionizer.resume(live)
         }
@@ -142,7 +144,17 @@ public final class Analyzer {
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
             for (index, checkpoint) in source.reached.sorted(by: { $0.key < $1.key }) {
-                if let identity = identities[index] { try tx.save(checkpoint: checkpoint, for: identity, run: run) }
+                guard var identity = identities[index] else { continue }
+                // Another run that read the same file meanwhile would make these lines count twice.
+                guard try tx.checkpoint(for: identity) == resume[inputs[index]] else {
+                    throw StoreError("another run read \(inputs[index]) at the same time; nothing was stored: run again")
+                }
+                // A file empty or short when identified has more of a head now (Odoo kept writing).
+                if identity.head.count < SourceIdentity.headLength, let now = SourceIdentity.of(inputs[index]),
+                   now.head.starts(with: identity.head) {
+                    identity = now
+                }
+                try tx.save(checkpoint: checkpoint, for: identity, run: run)
             }
             /// Records the run's counters and hands the result to `beforeCommit`.
             func finish(_ judged: [Session], _ findings: [Finding], _ recommendations: [Recommendation], new: (Int, Int),
@@ -261,7 +273,7 @@ public final class Analyzer {
         for i in inputs.indices where inputs[i].error == nil {
             let input = inputs[i]
             if input.restarted {
-                warnings.append("\(input.path) is shorter than what an earlier run read from it (truncated or replaced): read from the start")
+                warnings.append("\(input.path) is shorter than what an earlier run read from it (truncated in place?): nothing read from it")
             }
             if input.lines == 0 {
                 if input.resumedAfterLine == 0 { warnings.append("\(input.path) is empty") }

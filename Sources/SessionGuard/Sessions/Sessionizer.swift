@@ -66,6 +66,8 @@ public final class Sessionizer {
         /// Continued from an earlier run (`resume`); emitted only if this run saw it used.
         var seeded = false
         var touchedNow = false
+        /// Ended (revoked, invalidated, probably logged out) by this run's lines without being used.
+        var changedNow = false
         var firstOrigin: Origin
         var lastOrigin: Origin
 
@@ -190,6 +192,7 @@ public final class Sessionizer {
         case .devicesRevoked:
             if let s = byIdentifier[Self.key(e.db, e.identifier)] {
                 sessions[s].revoked = true
+                sessions[s].changedNow = true
                 release(s)
             }
             authEvents.append(e)
@@ -311,7 +314,10 @@ public final class Sessionizer {
                         let recent = [owner.session, other].compactMap { c in sessions[c].lastUse(of: e.ip).map { (c, $0) } }
                             .filter { e.time - $0.1 <= options.logoutWindow }
                         if let latest = recent.map(\.1).max() {
-                            for (candidate, seen) in recent where seen == latest { sessions[candidate].possibleLogout = e.time }
+                            for (candidate, seen) in recent where seen == latest {
+                            sessions[candidate].possibleLogout = e.time
+                            sessions[candidate].changedNow = true
+                        }
                         }
                     }
                     if let change = passwordChange {
@@ -347,6 +353,7 @@ public final class Sessionizer {
         for (i, w) in sessions.enumerated()
         where w.db == change.db && i != keeping && !w.ended && sameUser(w, uid: change.uid, login: change.login) {
             w.invalidated = true
+            w.changedNow = true
             release(i)
         }
     }
@@ -490,7 +497,7 @@ public final class Sessionizer {
         var result: [Session] = []
         result.reserveCapacity(sessions.count)
         var built: [Int: Int] = [:]  // working index → result index
-        for (index, w) in sessions.enumerated() where !w.dropped && (!w.seeded || w.touchedNow) {
+        for (index, w) in sessions.enumerated() where !w.dropped && (!w.seeded || w.touchedNow || w.changedNow) {
             built[index] = result.count
             let db = interner.string(w.db)
             var login = string(w.login)

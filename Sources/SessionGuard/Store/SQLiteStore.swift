@@ -279,6 +279,11 @@ public struct StoreTransaction: DetectionContext {
 
     static let noPlace = "excluded.country_code IS NULL AND excluded.asn IS NULL"
 
+    /// The latest activity the store knows of (where the logs read so far end).
+    public func lastActivity() throws -> Millis? {
+        try String.fetchOne(db, sql: "SELECT MAX(last_activity) FROM sessions").flatMap(UTC.parse)
+    }
+
     /// Sessions that have not ended (no logout, revocation or password change seen) and were used
     /// at or after `since`.
     public func liveSessionIDs(since: Millis) throws -> [Int64] {
@@ -514,7 +519,18 @@ public struct StoreTransaction: DetectionContext {
     /// Stores a recommendation: joins the open one for the same (action, db, target) if there is
     /// one, keeps an analyst's decision on a known one, else opens a new one. Returns the stored
     /// recommendation and whether it is new.
-    public func upsert(recommendation r: Recommendation, run: Int64) throws -> (Recommendation, Bool) {
+    public func upsert(recommendation draft: Recommendation, run: Int64) throws -> (Recommendation, Bool) {
+        var r = draft
+        // A closed recommendation (dismissed, applied, failed, expired) keeps what it was decided on:
+        // findings it did not have open a new one (its id then covers all the findings).
+        if let status = try String.fetchOne(db, sql: "SELECT status FROM recommendations WHERE id = ?", arguments: [r.id]),
+           !["open", "approved"].contains(status) {
+            let had = Set(try String.fetchAll(db, sql: "SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ?",
+                                              arguments: [r.id]))
+            if !Set(r.findings).isSubset(of: had) {
+                r.id = "R-" + StableHash.hex([r.action.rawValue, r.db, r.target] + r.findings.sorted())
+            }
+        }
         var stored = r
         var isNew = false
         if let row = try Row.fetchOne(db, sql: """

@@ -111,6 +111,21 @@ struct RunOptions: ParsableArguments {
     var metrics: String?
 
     func execute(logs given: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
+        do {
+            try perform(logs: given, ingest: ingest, detect: detect, partition: partition)
+        } catch let error as CLIError {
+            // Whatever stopped the run before it wrote its metrics (configuration, rules, GeoIP, store):
+            // the textfile must not go on saying the last run succeeded.
+            if let metrics {
+                let store = try? shared.openStore(self.store, (try? shared.loadConfiguration()) ?? Configuration(), mustExist: true)
+                let last = store.flatMap { s in try? s.read(now: 0) { try $0.lastSuccess() } } ?? nil
+                try? PrivateFile.write(Data(Metrics.failure(lastSuccess: last).utf8), to: metrics, mode: 0o644)
+            }
+            throw error
+        }
+    }
+
+    private func perform(logs given: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
         let configuration = try shared.loadConfiguration()
         var logs = given
         if ingest && logs.isEmpty {
