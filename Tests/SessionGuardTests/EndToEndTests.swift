@@ -258,12 +258,8 @@ struct EndToEndTests {
                     + Row.fetchAll(tx.db, sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
             }
         }
-        let clean = dir.appendingPathComponent("clean.sqlite").path
-        #expect(try run(arguments(clean)).status == 0)
-        let expected = try fingerprint(clean)
-        var killed = 0
-        for (n, delay) in [0.05, 0.3, 0.8, 1.5].enumerated() {
-            let store = dir.appendingPathComponent("killed\(n).sqlite").path
+        /// The binary on `store`, started in the background.
+        func start(_ store: String) throws -> Process {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Self.binary)
             p.arguments = arguments(store)
@@ -271,6 +267,15 @@ struct EndToEndTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
+            return p
+        }
+        let clean = dir.appendingPathComponent("clean.sqlite").path
+        #expect(try run(arguments(clean)).status == 0)
+        let expected = try fingerprint(clean)
+        var killed = 0
+        for (n, delay) in [0.05, 0.3, 0.8, 1.5].enumerated() {
+            let store = dir.appendingPathComponent("killed\(n).sqlite").path
+            let p = try start(store)
             Thread.sleep(forTimeInterval: delay)
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
@@ -283,16 +288,7 @@ struct EndToEndTests {
         // Two runs at once on the same file: the second to commit sees the first's checkpoint and stops
         // without storing anything, instead of counting the same lines twice.
         let shared = dir.appendingPathComponent("shared.sqlite").path
-        let both = (0..<2).map { _ -> Process in
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Self.binary)
-            p.arguments = arguments(shared)
-            p.currentDirectoryURL = packageRoot
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            return p
-        }
-        for p in both { try p.run() }
+        let both = [try start(shared), try start(shared)]
         for p in both { p.waitUntilExit() }
         #expect(both.map(\.terminationStatus).sorted() == [0, 2], "\(both.map(\.terminationStatus))")
         #expect(try fingerprint(shared) == expected)
