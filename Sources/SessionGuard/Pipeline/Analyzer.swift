@@ -107,9 +107,9 @@ public final class Analyzer {
             phases.append((name, Date().timeIntervalSince(mark)))
             mark = Date()
         }
-        if options.checkpoints, !resume.isEmpty {
-            // Sessions an earlier run left alive go on where it stopped.
-            // Alive where the logs stopped (not at `now`: a catch-up run after days without one).
+        if options.checkpoints, options.ingest {
+            // Sessions an earlier run left alive go on where it stopped — alive where the logs stopped,
+            // not at `now` (a catch-up run after days without one).
             let live = try store.read(now: options.now) { tx in
                 let end = min(options.now, try tx.lastActivity() ?? options.now)
                 return try tx.sessions(ids: tx.liveSessionIDs(since: end - options.sessionizer.maxInactivity - 86_400_000))
