@@ -132,7 +132,7 @@ public final class EventSource {
                     // a newline is complete, and is read.
                     let growing = checkpointing && path != "-" && !path.hasSuffix(".gz") && s.next == s.files.count
                     do {
-                        var reader = try ChunkedReader(path: path)
+                        let reader = try ChunkedReader(path: path)
                         reader.holdUnfinishedLine = growing
                         if let checkpoint = resume[path], path != "-" {
                             if try reader.skip(checkpoint.consumed) {
