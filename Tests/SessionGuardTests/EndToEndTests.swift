@@ -311,6 +311,35 @@ struct EndToEndTests {
         #expect(broken.status == 2 && broken.stdout.contains("PROBLEM"))
     }
 
+    @Test("analyze → approve → revoke plans, then --apply deletes the session file, marks the recommendation applied; twice changes nothing")
+    func revoke() throws {
+        let dir = temporaryDirectory()
+        #expect(try analyze(dir, report: "r").status == 0)
+        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let recommendations = try #require(try document(dir, "r")["recommendations"] as? [[String: Any]])
+        let alice = try #require(recommendations.first { $0["user"] as? String == "alice@example.com" }?["id"] as? String)
+        let sessions = dir.appendingPathComponent("sessions")
+        let identifier = "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk"
+        let file = sessions.appendingPathComponent("H0/\(identifier)\(String(repeating: "q", count: 42))")
+        let other = sessions.appendingPathComponent("hI/hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP\(String(repeating: "q", count: 42))")
+        for f in [file, other] {
+            try FileManager.default.createDirectory(at: f.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try #"{"db": "prod", "uid": 7}"#.write(to: f, atomically: true, encoding: .utf8)
+        }
+        #expect(try run(["recommendations", "approve", alice, "--by", "ann", "--store", store]).status == 0)
+        let plan = try run(["revoke", "--sessions-dir", sessions.path, "--store", store])
+        #expect(plan.status == 0 && plan.stdout.contains("1 session(s), 1 file(s) now") && plan.stdout.contains("plan only"), "\(plan.stdout)\(plan.stderr)")
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        let applied = try run(["revoke", "--sessions-dir", sessions.path, "--apply", "--no-wait", "--by", "ann", "--store", store])
+        #expect(applied.status == 0 && applied.stdout.contains("applied — deleted 1 session file(s)"), "\(applied.stdout)\(applied.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: file.path))
+        #expect(FileManager.default.fileExists(atPath: other.path))  // bob's long session was not approved
+        let shown = try run(["recommendations", "show", alice, "--store", store]).stdout
+        #expect(shown.contains("applied  approved → applied  by ann: deleted 1 session file(s)"))
+        let again = try run(["revoke", "--sessions-dir", sessions.path, "--apply", "--no-wait", "--store", store])
+        #expect(again.status == 0 && again.stdout.contains("nothing to revoke"))
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

@@ -151,3 +151,22 @@ extension StoreTransaction {
         }
     }
 }
+
+extension StoreTransaction {
+    /// `approved → applied | failed`, with what revoking did. Applying again what is applied changes nothing.
+    public func recordOutcome(_ id: String, applied: Bool, outcome: String, by actor: String) throws {
+        let from = try status(of: id)
+        let to = applied ? "applied" : "failed"
+        guard from == "approved" || from == "failed" || (from == "applied" && applied) else {
+            throw LifecycleError(message: "\(id) is \(from): only approved recommendations are revoked")
+        }
+        if from == "applied" { return }
+        try db.execute(sql: "UPDATE recommendations SET status = ?, outcome = ? WHERE id = ?", arguments: [to, outcome, id])
+        try record(id, event: to, from: from, to: to, actor: actor, reason: outcome)
+    }
+
+    /// The uid of `login` in `db`, as the logs taught it.
+    public func uid(db name: String, login: String) throws -> Int? {
+        try Int.fetchOne(db, sql: "SELECT uid FROM users WHERE db = ? AND login = ?", arguments: [name, login])
+    }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import SessionGuard
+
+struct RevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "End the sessions of approved recommendations as Odoo's Revoke button does: plan by default, act with --apply.",
+        discussion: """
+            For each approved revoke_session: delete <sessions>/<id[:2]>/<id>* (regular files only, never
+            through a link, never outside the directory); for revoke_user_sessions: every session file of
+            that user in that database. After the in-flight delay the files are looked for again and
+            deleted again if a running request wrote one back. The outcome goes onto the recommendation
+            (applied or failed) and into its history; running it twice is harmless.
+
+            Run it as the Odoo service user. Odoo 16/17 sessions cannot be revoked one by one: reset the
+            user's password. res_device_log is not updated by this build (no --odoo-db yet): the Devices
+            tab shows the session until Odoo's own cleanup.
+
+            Exit codes: 0 done (or planned); 1 a revocation failed; 2 usage or store error.
+
+            Examples:
+              sessionguard revoke --sessions-dir /var/lib/odoo/.local/share/Odoo/sessions
+              sessionguard revoke --sessions-dir /var/lib/odoo/.local/share/Odoo/sessions --apply
+            """)
+
+    @Option(name: .customLong("sessions-dir"), help: "Odoo's sessions directory (<data_dir>/sessions).")
+    var sessionsDir: String
+
+    @Flag(help: "Act: delete the session files. Without it, only print the plan.")
+    var apply = false
+
+    @Option(help: "Seconds to wait before looking again for files a request in flight wrote back (Odoo's limit_time_real).")
+    var delay = 120
+
+    @Flag(name: .customLong("no-wait"), help: "Do not wait for requests in flight (tests).")
+    var noWait = false
+
+    @Option(help: "Who revokes (default: the invoking user).")
+    var by: String?
+
+    @OptionGroup var options: RecommendationsCommand.StoreOptions
+
+    func run() throws {
+        let store = try options.open()
+        let sessions: OdooSessionsDirectory
+        do { sessions = try OdooSessionsDirectory(path: sessionsDir) } catch {
+            throw CLIError(message: error.message, code: 2)
+        }
+        let items = try store.read(now: RecommendationsCommand.clock) { try Revoker.plan($0, sessions: sessions) }
+        guard !items.isEmpty else {
+            print("nothing to revoke: no approved revoke_session or revoke_user_sessions recommendation")
+            return
+        }
+        for item in items {
+            let r = item.recommendation
+            let what = item.problem.map { "CANNOT: \($0)" }
+                ?? "\(item.identifiers.count) session(s), \(item.files) file(s) now"
+            print(Report.terminalSafe("\(r.id) \(r.action.rawValue) \(r.user) on \(r.db) (\(r.target)): \(what)"))
+        }
+        guard apply else {
+            print("plan only: nothing was deleted; add --apply to revoke")
+            return
+        }
+        let actor = RecommendationsCommand.actor(by)
+        let first = Revoker.delete(items, sessions: sessions)
+        if !noWait, delay > 0 {
+            print("waiting \(delay) s for requests in flight, then looking again…")
+            Thread.sleep(forTimeInterval: TimeInterval(delay))
+        }
+        let second = Revoker.delete(items, sessions: sessions)
+        var failed = 0
+        try store.transaction(now: RecommendationsCommand.clock) { tx in
+            for (i, item) in items.enumerated() {
+                switch (first[i], second[i]) {
+                case (.success(let n), .success(let again)):
+                    let outcome = "deleted \(n) session file(s) of \(item.identifiers.count) session(s)"
+                        + (again > 0 ? "; \(again) written back by a request in flight, deleted again" : "")
+                        + "; res_device_log not updated (no --odoo-db in this build)"
+                    try tx.recordOutcome(item.recommendation.id, applied: true, outcome: outcome, by: actor)
+                    print(Report.terminalSafe("\(item.recommendation.id): applied — \(outcome)"))
+                case (.failure(let error), _), (_, .failure(let error)):
+                    failed += 1
+                    try tx.recordOutcome(item.recommendation.id, applied: false, outcome: error.message, by: actor)
+                    print(Report.terminalSafe("\(item.recommendation.id): FAILED — \(error.message)"))
+                }
+            }
+        }
+        if failed > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import SessionGuard
+
+/// Revoking on a realistic sessions directory: only the intended files ever disappear.
+@Suite("Revoking Odoo sessions")
+struct RevokeTests {
+    static let alice = "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk"
+    /// An 84-character sid starting with `identifier`.
+    static func sid(_ identifier: String, _ tail: Character = "x") -> String { identifier + String(repeating: tail, count: 42) }
+
+    /// A sessions directory as Odoo writes it, with the traps the issue lists.
+    static func directory() throws -> (URL, outside: URL) {
+        let root = temporaryDirectory().appendingPathComponent("sessions")
+        let outside = temporaryDirectory().appendingPathComponent("precious")
+        try "keep me".write(to: outside, atomically: true, encoding: .utf8)
+        let fm = FileManager.default
+        func write(_ relative: String, _ json: String) throws {
+            let url = root.appendingPathComponent(relative)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try json.write(to: url, atomically: false, encoding: .utf8)
+        }
+        let trace = #""_trace": [{"platform": "linux", "browser": "chrome", "ip_address": "203.0.113.130", "first_activity": 1741985894, "last_activity": 1741986926}]"#
+        try write("H0/\(sid(alice))", #"{"db": "prod", "login": "alice@example.com", "uid": 7, "session_token": "t", "context": {}, \#(trace)}"#)
+        try write("H0/\(sid(alice, "y"))", #"{"db": "prod", "login": "alice@example.com", "uid": 7}"#)  // 19.0 rotation: same identifier
+        try write("H0/\(sid("H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uz"))", #"{"db": "prod", "login": "alice@example.com", "uid": 7}"#)
+        try write("-a/\(sid("-a" + String(repeating: "b", count: 40)))", #"{"db": "prod", "login": "bob@example.com", "uid": 8}"#)
+        try write("_c/\(sid("_c" + String(repeating: "d", count: 40)))", #"{"db": "prod", "login": "carol@example.com", "uid": 9}"#)
+        try write("\(sid(alice, "z")).__wz_sess", "{}")                      // a write in progress
+        try write("werkzeug_\(sid(alice)).sess", "{}")                        // legacy
+        try write("ab/abcdef0123456789abcdef0123456789abcdef01", "pickle")   // ≤17 pickle: never read
+        // A link named like alice's session, pointing outside the directory.
+        try fm.createSymbolicLink(atPath: root.appendingPathComponent("H0/\(sid(alice, "w"))").path, withDestinationPath: outside.path)
+        // A bucket that is a link out of the directory.
+        try fm.createSymbolicLink(atPath: root.appendingPathComponent("Zz").path, withDestinationPath: outside.deletingLastPathComponent().path)
+        return (root, outside)
+    }
+
+    static func files(_ root: URL) -> [String] {
+        (FileManager.default.enumerator(atPath: root.path)?.allObjects as? [String] ?? []).sorted()
+    }
+
+    @Test("the sessions read: identifiers only, with db, login, uid and trace; temporaries, legacy files and pickles skipped")
+    func reading() throws {
+        let (root, _) = try Self.directory()
+        let sessions = try OdooSessionsDirectory(path: root.path).sessions()
+        #expect(Set(sessions.map(\.identifier)) == [Self.alice, "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uz", "-a" + String(repeating: "b", count: 40),
+                                                     "_c" + String(repeating: "d", count: 40)])
+        #expect(sessions.allSatisfy { $0.identifier.count == 42 })
+        let alice = try #require(sessions.first { $0.identifier == Self.alice && !$0.trace.isEmpty })
+        #expect(alice.db == "prod" && alice.uid == 7 && alice.login == "alice@example.com")
+        #expect(alice.trace.first?.ip == "203.0.113.130" && alice.trace.first?.lastActivity == 1_741_986_926_000)
+    }
+
+    @Test("revoking an identifier deletes exactly its regular files; links, neighbours and outside files stay")
+    func deleting() throws {
+        let (root, outside) = try Self.directory()
+        let dir = try OdooSessionsDirectory(path: root.path)
+        let before = Self.files(root)
+        #expect(try dir.delete(Self.alice) == 2)
+        let gone = Set(before).subtracting(Self.files(root))
+        #expect(gone == ["H0/\(Self.sid(Self.alice))", "H0/\(Self.sid(Self.alice, "y"))"])
+        #expect(try String(contentsOf: outside, encoding: .utf8) == "keep me")
+        #expect(try dir.delete(Self.alice) == 0)  // twice is harmless
+        for bad in ["H0TwA", Self.alice + "x", "H0/../../../etc/passwd_________________", "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47U*",
+                    "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47U?", "../" + String(repeating: "a", count: 39), ""] {
+            #expect(throws: RevokeError.self) { try dir.delete(bad) }
+        }
+        // The bucket that is a link out of the directory is never entered.
+        #expect(try dir.files(of: "Zz" + String(repeating: "a", count: 40)).isEmpty)
+        #expect(Set(Self.files(root)) == Set(before).subtracting(gone))
+    }
+
+    @Test("revoke_user_sessions plans every session file of that user in that database; a ≤17 session cannot be revoked")
+    func plans() throws {
+        let (root, _) = try Self.directory()
+        let dir = try OdooSessionsDirectory(path: root.path)
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let items = try store.transaction(now: 0) { tx -> [Revoker.Item] in
+            let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+            let user = Recommendation(id: "R-u", action: .revokeUserSessions, db: "prod", target: "user:alice@example.com",
+                                      user: "alice@example.com", sessionIdentifier: nil, sessionKey: nil, severity: .high,
+                                      status: "open", findings: [], reasons: ["offboarded"])
+            var legacy = user
+            legacy.id = "R-l"
+            legacy.action = .revokeSession
+            legacy.target = "login:bob@198.51.100.41#2025-03-01T09:00:00Z"
+            _ = try tx.upsert(recommendation: user, run: run)
+            _ = try tx.upsert(recommendation: legacy, run: run)
+            try tx.approve("R-u", by: "ann")
+            try tx.approve("R-l", by: "ann")
+            return try Revoker.plan(tx, sessions: dir)
+        }
+        let user = try #require(items.first { $0.recommendation.id == "R-u" })
+        #expect(Set(user.identifiers) == [Self.alice, "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uz"])
+        #expect(user.files == 3 && user.problem == nil)
+        #expect(items.first { $0.recommendation.id == "R-l" }?.problem?.contains("reset the user's password") == true)
+    }
+}
