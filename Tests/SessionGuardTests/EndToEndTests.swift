@@ -338,6 +338,15 @@ struct EndToEndTests {
         #expect(shown.contains("applied  approved → applied  by ann: deleted 1 session file(s)"))
         let again = try run(["revoke", "--sessions-dir", sessions.path, "--apply", "--no-wait", "--store", store])
         #expect(again.status == 0 && again.stdout.contains("nothing to revoke"))
+
+        // auto_approve: medium also takes bob's open medium revocation, approving it on the record.
+        let config = dir.appendingPathComponent("auto.yml")
+        try "auto_approve: medium\n".write(to: config, atomically: true, encoding: .utf8)
+        let auto = try run(["revoke", "--config", config.path, "--sessions-dir", sessions.path, "--apply", "--no-wait", "--store", store])
+        #expect(auto.stdout.contains("[auto_approve: medium]") && auto.stdout.contains("applied"), "\(auto.stdout)\(auto.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: other.path))
+        let bob = try #require(recommendations.first { $0["user"] as? String == "bob@example.com" }?["id"] as? String)
+        #expect(try run(["recommendations", "show", bob, "--store", store]).stdout.contains("approved  open → approved  by auto_approve (medium and above)"))
     }
 
     @Test("--json prints the report document; --fail-on high exits 1")

@@ -13,6 +13,8 @@ public struct Configuration: Sendable {
     public var failOn: Severity?
     public var format: String?
     public var maxInactivitySeconds: Int?
+    /// `revoke` also acts on open revocations at or above this severity, approving them itself.
+    public var autoApprove: Severity?
     /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
     public var sources: [String] = []
     /// A hash of the file's text, recorded with each run.
@@ -20,7 +22,7 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
@@ -81,6 +83,11 @@ public struct Configuration: Sendable {
                     throw RuleLoader.located(path, value, "fail_on must be one of info, low, medium, high, critical")
                 }
                 config.failOn = s
+            case "auto_approve":
+                guard let t = text, let s = Severity(rawValue: t) else {
+                    throw RuleLoader.located(path, value, "auto_approve must be one of info, low, medium, high, critical")
+                }
+                config.autoApprove = s
             case "sessions":
                 if let v = value["max_inactivity"] {
                     guard let t = v.string, let s = Duration.parseSeconds(t) else {

@@ -14,10 +14,12 @@ public enum Revoker {
         public var problem: String?
     }
 
-    /// The plan: every approved revocation, with the sessions and files it concerns.
-    public static func plan(_ tx: StoreTransaction, sessions: OdooSessionsDirectory) throws -> [Item] {
-        let approved = try tx.recommendations(status: "approved").map(\.recommendation)
-            .filter { $0.action == .revokeSession || $0.action == .revokeUserSessions }
+    /// The plan: every approved revocation — and every open one at or above `autoApprove` — with
+    /// the sessions and files it concerns.
+    public static func plan(_ tx: StoreTransaction, sessions: OdooSessionsDirectory, autoApprove: Severity? = nil) throws -> [Item] {
+        var candidates = try tx.recommendations(status: "approved").map(\.recommendation)
+        if let level = autoApprove { candidates += try tx.recommendations(status: "open", minSeverity: level).map(\.recommendation) }
+        let approved = candidates.filter { $0.action == .revokeSession || $0.action == .revokeUserSessions }
         var items: [Item] = []
         var index: [OdooSessionFile]?
         for r in approved {

@@ -27,9 +27,13 @@ struct RecommendationsCommand: ParsableCommand {
         var config: String?
 
         func open() throws -> SQLiteStore {
+            try shared().openStore(store, shared().loadConfiguration(), mustExist: true)
+        }
+
+        func shared() -> SharedOptions {
             var shared = SharedOptions()
             shared.config = config
-            return try shared.openStore(store, shared.loadConfiguration(), mustExist: true)
+            return shared
         }
     }
 

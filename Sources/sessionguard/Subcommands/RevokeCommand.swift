@@ -7,7 +7,7 @@ struct RevokeCommand: ParsableCommand {
         commandName: "revoke",
         abstract: "End the sessions of approved recommendations as Odoo's Revoke button does: plan by default, act with --apply.",
         discussion: """
-            For each approved revoke_session: delete <sessions>/<id[:2]>/<id>* (regular files only, never
+            For each approved revoke_session (and each open one at or above the configuration's auto_approve): delete <sessions>/<id[:2]>/<id>* (regular files only, never
             through a link, never outside the directory); for revoke_user_sessions: every session file of
             that user in that database. After the in-flight delay the files are looked for again and
             deleted again if a running request wrote one back. The outcome goes onto the recommendation
@@ -43,11 +43,12 @@ struct RevokeCommand: ParsableCommand {
 
     func run() throws {
         let store = try options.open()
+        let autoApprove = try options.shared().loadConfiguration().autoApprove
         let sessions: OdooSessionsDirectory
         do { sessions = try OdooSessionsDirectory(path: sessionsDir) } catch {
             throw CLIError(message: error.message, code: 2)
         }
-        let items = try store.read(now: RecommendationsCommand.clock) { try Revoker.plan($0, sessions: sessions) }
+        let items = try store.read(now: RecommendationsCommand.clock) { try Revoker.plan($0, sessions: sessions, autoApprove: autoApprove) }
         guard !items.isEmpty else {
             print("nothing to revoke: no approved revoke_session or revoke_user_sessions recommendation")
             return
@@ -56,13 +57,20 @@ struct RevokeCommand: ParsableCommand {
             let r = item.recommendation
             let what = item.problem.map { "CANNOT: \($0)" }
                 ?? "\(item.identifiers.count) session(s), \(item.files) file(s) now"
-            print(Report.terminalSafe("\(r.id) \(r.action.rawValue) \(r.user) on \(r.db) (\(r.target)): \(what)"))
+            let auto = r.status == "open" ? " [auto_approve: \(r.severity.rawValue)]" : ""
+            print(Report.terminalSafe("\(r.id) \(r.action.rawValue) \(r.user) on \(r.db) (\(r.target))\(auto): \(what)"))
         }
         guard apply else {
             print("plan only: nothing was deleted; add --apply to revoke")
             return
         }
         let actor = RecommendationsCommand.actor(by)
+        // Open ones the configuration approves by severity are approved first, on the record.
+        try store.transaction(now: RecommendationsCommand.clock) { tx in
+            for item in items where item.recommendation.status == "open" {
+                try tx.approve(item.recommendation.id, by: "auto_approve (\(autoApprove?.rawValue ?? "?") and above)")
+            }
+        }
         let first = Revoker.delete(items, sessions: sessions)
         if !noWait, delay > 0 {
             print("waiting \(delay) s for requests in flight, then looking again…")
