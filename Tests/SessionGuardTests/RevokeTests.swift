@@ -96,4 +96,29 @@ struct RevokeTests {
         #expect(user.files == 3 && user.problem == nil)
         #expect(items.first { $0.recommendation.id == "R-l" }?.problem?.contains("reset the user's password") == true)
     }
+
+    @Test("session files as an input: a live session with no log line is judged, and logged sessions gain their device")
+    func asInput() throws {
+        let root = temporaryDirectory().appendingPathComponent("sessions")
+        func write(_ identifier: String, _ json: String, modified: String) throws {
+            let url = root.appendingPathComponent("\(identifier.prefix(2))/\(Self.sid(identifier))")
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try json.write(to: url, atomically: false, encoding: .utf8)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(UTC.parse(modified)! / 1000))],
+                                                  ofItemAtPath: url.path)
+        }
+        let eve = "EveSession00000000000000000000000000000001"
+        try write(eve, #"{"db": "prod", "login": "eve@example.com", "uid": 12, "_trace": [{"platform": "windows", "browser": "edge", "ip_address": "198.51.100.77", "first_activity": 1741165200, "last_activity": 1741514400}]}"#, modified: "2025-03-09T10:00:00Z")
+        try write(Self.alice, #"{"db": "prod", "login": "alice@example.com", "uid": 7, "_trace": [{"platform": "linux", "browser": "chrome", "ip_address": "203.0.113.130", "first_activity": 1741985894, "last_activity": 1741986926}]}"#, modified: "2025-03-14T21:15:26Z")
+        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
+        var options = AnalyzeOptions(inputs: ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath),
+                                     now: UTC.parse("2025-03-15T00:00:00Z")!)
+        options.sessionFiles = root.path
+        let result = try Analyzer(rules: rules, locator: locator, store: store).run(options)
+        #expect(result.findings.contains { $0.rule == "forgotten-session" && $0.user == "eve@example.com" })
+        let alice = try store.read(now: 0) { try $0.sessions(matching: Self.alice) }.first
+        #expect(alice?.userAgent == "linux/chrome" && alice?.requests == 20)
+    }
 }

@@ -16,6 +16,9 @@ public struct AnalyzeOptions: Sendable {
     public var detect = true
     /// Judge only part `index` (1-based) of `count` of the users, by a stable hash.
     public var partition: (index: Int, count: Int)?
+    /// Odoo's sessions directory, read (never written) as an input: live sessions without log
+    /// lines are judged too, and sessions gain their device.
+    public var sessionFiles: String?
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -118,6 +121,10 @@ public final class Analyzer {
         }
         EventPipe(source: source).consume { sessionizer.consume($0) }
         var (sessions, authEvents, matches) = sessionizer.finish(paths: inputs)
+        if options.ingest, let directory = options.sessionFiles {
+            let files = try OdooSessionsDirectory(path: directory).sessions()
+            sessions += files.compactMap { $0.session() }
+        }
         phase("read")
         for i in sessions.indices {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }

@@ -123,3 +123,27 @@ public struct OdooSessionsDirectory: Sendable {
         return result
     }
 }
+
+extension OdooSessionFile {
+    /// The session as detection sees it: keyed like log-derived sessions (`sid:<identifier>`), so the
+    /// two merge; last used when the file was last written (Odoo expires files by their mtime); each traced address with its first and last activity (two points, not a span:
+    /// a span over days would look like presence). No requests: the file counts none.
+    public func session() -> Session? {
+        guard let db else { return nil }
+        var ips: [SessionIP] = []
+        for t in trace {
+            guard let ip = t.ip, IPAddress(ip) != nil else { continue }
+            let first = t.firstActivity ?? t.lastActivity ?? modified, last = t.lastActivity ?? first
+            ips.append(SessionIP(ip: ip, firstSeen: min(first, last), lastSeen: max(first, last), requests: 0, firstEvidence: nil,
+                                 visits: first == last ? [Visit(first, first)] : [Visit(min(first, last), min(first, last)), Visit(max(first, last), max(first, last))]))
+        }
+        let times = trace.flatMap { [$0.firstActivity, $0.lastActivity].compactMap { $0 } }
+        let device = trace.last.flatMap { t in t.platform.map { "\($0)/\(t.browser ?? "other")" } }
+        return Session(db: db, key: "sid:\(identifier)", identifier: identifier, uid: uid, login: login,
+                       firstActivity: min(times.min() ?? modified, modified), lastActivity: max(times.max() ?? modified, modified),
+                       requests: 0, ips: ips,
+                       loggedOut: false, revoked: false, invalidated: false, userAgent: device,
+                       firstEvidence: nil, lastEvidence: nil, source: "session-file")
+    }
+}
+

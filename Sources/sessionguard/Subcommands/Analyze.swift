@@ -110,6 +110,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write Prometheus metrics (node-exporter textfile format) to this file, also when the run fails.")
     var metrics: String?
 
+    @Option(name: .customLong("session-files"), help: "Odoo's sessions directory (<data_dir>/sessions), read as an input: live sessions without log lines are judged too.")
+    var sessionFiles: String?
+
     func execute(logs given: [String], ingest: Bool, detect: Bool, partition: (Int, Int)?) throws {
         do {
             try perform(logs: given, ingest: ingest, detect: detect, partition: partition)
@@ -168,6 +171,7 @@ struct RunOptions: ParsableArguments {
         var options = AnalyzeOptions(inputs: inputs, now: nowMillis)
         options.ingest = ingest
         options.detect = detect
+        options.sessionFiles = sessionFiles
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash
