@@ -231,6 +231,7 @@ struct EndToEndTests {
         #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("17370"))
         let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
         #expect(deploy.store == "sqlite:/var/lib/sessionguard/sessionguard.sqlite" && deploy.failOn == .high)
+        #expect(deploy.sessionsDir == "/var/lib/odoo/.local/share/Odoo/sessions" && deploy.revokeDelaySeconds == 120)
     }
 
     @Test("killed (SIGKILL) at any point of a large ingest, a rerun leaves the store as one clean run would")

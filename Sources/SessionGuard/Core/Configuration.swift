@@ -15,6 +15,10 @@ public struct Configuration: Sendable {
     public var maxInactivitySeconds: Int?
     /// `revoke` also acts on open revocations at or above this severity, approving them itself.
     public var autoApprove: Severity?
+    /// Odoo's sessions directory: what `revoke` deletes in, and an input of analyze and ingest.
+    public var sessionsDir: String?
+    /// How long `revoke --apply` waits for requests in flight before looking again (seconds).
+    public var revokeDelaySeconds: Int?
     /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
     public var sources: [String] = []
     /// A hash of the file's text, recorded with each run.
@@ -22,7 +26,7 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
@@ -83,6 +87,12 @@ public struct Configuration: Sendable {
                     throw RuleLoader.located(path, value, "fail_on must be one of info, low, medium, high, critical")
                 }
                 config.failOn = s
+            case "sessions_dir": config.sessionsDir = text.map(resolve)
+            case "revoke_delay":
+                guard let t = text, let seconds = Duration.parseSeconds(t) else {
+                    throw RuleLoader.located(path, value, "revoke_delay must be a duration like 120s or 2m")
+                }
+                config.revokeDelaySeconds = seconds
             case "auto_approve":
                 guard let t = text, let s = Severity(rawValue: t) else {
                     throw RuleLoader.located(path, value, "auto_approve must be one of info, low, medium, high, critical")

@@ -171,7 +171,7 @@ struct RunOptions: ParsableArguments {
         var options = AnalyzeOptions(inputs: inputs, now: nowMillis)
         options.ingest = ingest
         options.detect = detect
-        options.sessionFiles = sessionFiles
+        options.sessionFiles = sessionFiles ?? configuration.sessionsDir
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash

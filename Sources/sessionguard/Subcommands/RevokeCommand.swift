@@ -24,14 +24,14 @@ struct RevokeCommand: ParsableCommand {
               sessionguard revoke --sessions-dir /var/lib/odoo/.local/share/Odoo/sessions --apply
             """)
 
-    @Option(name: .customLong("sessions-dir"), help: "Odoo's sessions directory (<data_dir>/sessions).")
-    var sessionsDir: String
+    @Option(name: .customLong("sessions-dir"), help: "Odoo's sessions directory (<data_dir>/sessions; default: the configuration's sessions_dir).")
+    var sessionsDir: String?
 
     @Flag(help: "Act: delete the session files. Without it, only print the plan.")
     var apply = false
 
-    @Option(help: "Seconds to wait before looking again for files a request in flight wrote back (Odoo's limit_time_real).")
-    var delay = 120
+    @Option(help: "Seconds to wait before looking again for files a request in flight wrote back (default: the configuration's revoke_delay, else 120, Odoo's limit_time_real).")
+    var delay: Int?
 
     @Flag(name: .customLong("no-wait"), help: "Do not wait for requests in flight (tests).")
     var noWait = false
@@ -43,9 +43,14 @@ struct RevokeCommand: ParsableCommand {
 
     func run() throws {
         let store = try options.open()
-        let autoApprove = try options.shared().loadConfiguration().autoApprove
+        let configuration = try options.shared().loadConfiguration()
+        let autoApprove = configuration.autoApprove
+        guard let directory = sessionsDir ?? configuration.sessionsDir else {
+            throw CLIError(message: "give --sessions-dir (Odoo's <data_dir>/sessions) or sessions_dir in the configuration", code: 2)
+        }
+        let delay = self.delay ?? configuration.revokeDelaySeconds ?? 120
         let sessions: OdooSessionsDirectory
-        do { sessions = try OdooSessionsDirectory(path: sessionsDir) } catch {
+        do { sessions = try OdooSessionsDirectory(path: directory) } catch {
             throw CLIError(message: error.message, code: 2)
         }
         let items = try store.read(now: RecommendationsCommand.clock) { try Revoker.plan($0, sessions: sessions, autoApprove: autoApprove) }
