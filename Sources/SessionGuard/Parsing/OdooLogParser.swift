@@ -51,6 +51,12 @@ public final class OdooLogParser {
     private let idQuestion: Int32, idNone: Int32
     private let requestWatches: [(bit: UInt64, matchers: WatchMatchers)]
     private let recordWatches: [(bit: UInt64, matchers: WatchMatchers)]
+    /// When every request watch's path has a literal prefix: those prefixes, laid out flat, so most
+    /// request lines are let go after a few memcmp calls without touching the watches at all.
+    private let pathPrefixes: UnsafeMutablePointer<UInt8>
+    private let pathPrefixLengths: UnsafeMutablePointer<Int>
+    private let pathPrefixCount: Int
+    private let filterPaths: Bool
 
     public init(interner: Interner, patterns: OdooPatterns, stream: Int32) {
         self.interner = interner
@@ -70,6 +76,17 @@ public final class OdooLogParser {
         let watches = patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
         requestWatches = watches.filter { $0.matchers.onRequests }
         recordWatches = watches.filter { !$0.matchers.onRequests }
+        let prefixes = patterns.watches.filter(\.onRequests).map { $0.path?.literalPrefix ?? [] }
+        filterPaths = !prefixes.isEmpty && prefixes.allSatisfy { !$0.isEmpty }
+        pathPrefixCount = filterPaths ? prefixes.count : 0
+        pathPrefixLengths = UnsafeMutablePointer<Int>.allocate(capacity: max(prefixes.count, 1))
+        pathPrefixLengths.initialize(from: prefixes.map(\.count), count: prefixes.count)
+        pathPrefixes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(prefixes.reduce(0) { $0 + $1.count }, 1))
+        var at = 0
+        for p in prefixes where filterPaths {
+            (pathPrefixes + at).initialize(from: p, count: p.count)
+            at += p.count
+        }
         stats = InputStats(path: "", format: "odoo")
         idQuestion = interner.intern("?")
         idNone = interner.intern("None")
@@ -86,6 +103,22 @@ public final class OdooLogParser {
         stats = InputStats(path: path, format: "odoo")
         internalRequests = [:]
         return done
+    }
+
+    deinit {
+        pathPrefixes.deallocate()
+        pathPrefixLengths.deallocate()
+    }
+
+    @inline(__always)
+    private func anyPathPrefix(_ target: UnsafeBufferPointer<UInt8>) -> Bool {
+        var at = 0
+        for i in 0..<pathPrefixCount {
+            let length = pathPrefixLengths[i]
+            if target.count >= length, memcmp(pathPrefixes + at, target.baseAddress!, length) == 0 { return true }
+            at += length
+        }
+        return false
     }
 
     /// Lines of the current file read so far (counting lines an earlier run read before it).
@@ -350,7 +383,7 @@ public final class OdooLogParser {
             if status.count == 3 {
                 e.status = Int16(status[0] - 48) * 100 + Int16(status[1] - 48) * 10 + Int16(status[2] - 48)
             }
-            if !requestWatches.isEmpty {
+            if !requestWatches.isEmpty, !filterPaths || anyPathPrefix(request.bytes(3)!) {
                 let method = request.bytes(2)!, target = request.bytes(3)!
                 for w in requestWatches where w.matchers.matchesRequest(method: method, path: target, status: status) { e.watch |= w.bit }
                 if e.watch != 0 { e.text = interner.intern(UnsafeBufferPointer(rebasing: target.prefix(300))) }

@@ -117,24 +117,34 @@ public final class PCREMatcher {
     let ovector: UnsafeMutablePointer<Int>
     private var subject: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
 
+    /// The pattern's literal prefix, copied out of the array: reading an array on every call costs
+    /// a retain and a release, on the hottest path of all.
+    private let prefix: UnsafeMutablePointer<UInt8>
+    private let prefixCount: Int
+    private let literal: Bool
+
     init(_ regex: PCRERegex) {
         self.regex = regex
         data = pcre2_match_data_create_from_pattern_8(regex.code, nil)
         ovector = pcre2_get_ovector_pointer_8(data)
+        prefixCount = regex.literalPrefix.count
+        prefix = UnsafeMutablePointer<UInt8>.allocate(capacity: max(prefixCount, 1))
+        prefix.initialize(from: regex.literalPrefix, count: prefixCount)
+        literal = regex.isLiteral && regex.captureCount == 0
     }
 
-    deinit { pcre2_match_data_free_8(data) }
+    deinit {
+        pcre2_match_data_free_8(data)
+        prefix.deallocate()
+    }
 
     /// Matches against `bytes`; the groups stay valid while `bytes` does.
     @inline(__always)
     public func match(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let prefix = regex.literalPrefix
-        if !prefix.isEmpty {
-            guard bytes.count >= prefix.count, prefix.withUnsafeBufferPointer({ p in
-                memcmp(p.baseAddress!, bytes.baseAddress!, p.count) == 0
-            }) else { return false }
+        if prefixCount > 0 {
+            guard bytes.count >= prefixCount, memcmp(prefix, bytes.baseAddress!, prefixCount) == 0 else { return false }
             // `^literal$` without groups: the prefix comparison is the whole match.
-            if regex.isLiteral, regex.captureCount == 0, bytes.count == prefix.count {
+            if literal, bytes.count == prefixCount {
                 subject = bytes
                 ovector[0] = 0
                 ovector[1] = bytes.count
