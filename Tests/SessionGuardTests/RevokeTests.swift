@@ -121,4 +121,35 @@ struct RevokeTests {
         let alice = try store.read(now: 0) { try $0.sessions(matching: Self.alice) }.first
         #expect(alice?.userAgent == "linux/chrome" && alice?.requests == 20)
     }
+
+    @Test("the device log export (18.0 and later columns) merges devices and revocations; a revoked session's recommendation expires")
+    func deviceLog() throws {
+        let dir = temporaryDirectory()
+        let v18 = dir.appendingPathComponent("device-log-18.csv")
+        try """
+            id,session_identifier,platform,browser,ip_address,country,city,device_type,user_id,first_activity,last_activity,revoked
+            1,\(Self.alice),linux,chrome,203.0.113.130,Brazil,São Paulo,computer,7,2025-03-14 20:58:14.5,2025-03-14 21:15:26,t
+            2,hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP,windows,firefox,198.51.100.41,Belgium,Brussels,computer,8,2025-03-03 08:05:25,2025-03-14 15:26:07,f
+            """.write(to: v18, atomically: true, encoding: .utf8)
+        let later = dir.appendingPathComponent("device-log-19.csv")
+        try """
+            session_identifier,user_agent,ip_address,user_id,first_activity,last_activity,revoked
+            hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP,"Mozilla/5.0 (Windows NT 10.0; Win64; x64) Gecko/20100101 Firefox/133.0",198.51.100.41,8,2025-03-03 08:05:25,2025-03-14 15:26:07,false
+            """.write(to: later, atomically: true, encoding: .utf8)
+        let rows = try DeviceLog.sessions(csv: later.path, db: "prod")
+        #expect(rows.first?.userAgent?.hasPrefix("Mozilla/5.0 (Windows NT 10.0") == true && rows.first?.revoked == false)
+        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let rules = try RuleLoader.load(directory: samplePath("Rules"))
+        let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
+        var options = AnalyzeOptions(inputs: ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath),
+                                     now: UTC.parse("2025-03-15T00:00:00Z")!)
+        options.deviceLogs = [("prod", v18.path)]
+        let result = try Analyzer(rules: rules, locator: locator, store: store).run(options)
+        #expect(result.recommendations.first { $0.user == "alice@example.com" }?.status == "expired")  // Odoo revoked it already
+        let bob = try store.read(now: 0) { try $0.sessions(matching: "hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP") }.first
+        #expect(bob?.userAgent == "windows/firefox" && bob?.requests == 1446 && bob?.revoked == false)
+        let bad = dir.appendingPathComponent("bad.csv")
+        try "session_identifier,last_activity\nnot-an-id,2025-03-14 10:00:00\n".write(to: bad, atomically: true, encoding: .utf8)
+        #expect(throws: RevokeError.self) { try DeviceLog.sessions(csv: bad.path, db: "prod") }
+    }
 }

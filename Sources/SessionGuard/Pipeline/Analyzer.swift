@@ -19,6 +19,8 @@ public struct AnalyzeOptions: Sendable {
     /// Odoo's sessions directory, read (never written) as an input: live sessions without log
     /// lines are judged too, and sessions gain their device.
     public var sessionFiles: String?
+    /// Odoo's device log exported as CSV, per database (db → file).
+    public var deviceLogs: [(db: String, path: String)] = []
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -124,6 +126,9 @@ public final class Analyzer {
         if options.ingest, let directory = options.sessionFiles {
             let files = try OdooSessionsDirectory(path: directory).sessions()
             sessions += files.compactMap { $0.session() }
+        }
+        if options.ingest {
+            for (db, path) in options.deviceLogs { sessions += try DeviceLog.sessions(csv: path, db: db) }
         }
         phase("read")
         for i in sessions.indices {

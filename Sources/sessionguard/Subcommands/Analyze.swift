@@ -110,6 +110,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Write Prometheus metrics (node-exporter textfile format) to this file, also when the run fails.")
     var metrics: String?
 
+    @Option(name: .customLong("device-log"), help: "Odoo's res_device_log exported as CSV, as DB=FILE (repeatable): devices, addresses and revocations merge with the logs' sessions.")
+    var deviceLogs: [String] = []
+
     @Option(name: .customLong("session-files"), help: "Odoo's sessions directory (<data_dir>/sessions), read as an input: live sessions without log lines are judged too.")
     var sessionFiles: String?
 
@@ -172,6 +175,12 @@ struct RunOptions: ParsableArguments {
         options.ingest = ingest
         options.detect = detect
         options.sessionFiles = sessionFiles ?? configuration.sessionsDir
+        for entry in deviceLogs {
+            guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
+                throw CLIError(message: "--device-log takes DB=FILE (the database the export came from), not '\(entry)'", code: 2)
+            }
+            options.deviceLogs.append((String(entry[..<eq]), String(entry[entry.index(after: eq)...])))
+        }
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash

@@ -34,21 +34,9 @@ public struct DisabledUserDetector: Detector {
     }
 
     static func csv(_ text: String, path: String) throws(RuleError) -> [Entry] {
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
-        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        let lines = CSV.lines(text)
         guard let header = lines.first else { return [] }
-        func fields(_ line: String) -> [String] {
-            // RFC 4180 quoting, enough for login lists.
-            var out: [String] = [], field = "", quoted = false
-            var chars = Array(line)[...]
-            while let c = chars.popFirst() {
-                if quoted {
-                    if c == "\"" { if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false } } else { field.append(c) }
-                } else if c == "\"" { quoted = true } else if c == "," { out.append(field); field = "" } else { field.append(c) }
-            }
-            out.append(field)
-            return out.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
+        let fields = CSV.fields
         let names = fields(header).map { $0.lowercased() }
         guard let loginColumn = names.firstIndex(of: "login") else {
             throw RuleError(file: path, line: 1, column: 1, message: "the CSV header must name a 'login' column (found: \(names.joined(separator: ", ")))")
