@@ -350,6 +350,20 @@ struct EndToEndTests {
         #expect(try run(["recommendations", "show", bob, "--store", store]).stdout.contains("approved  open → approved  by auto_approve (medium and above)"))
     }
 
+    @Test("geoip shows what the databases say; sessions lists the flagged ones")
+    func lookups() throws {
+        let geo = try run(["geoip", "--config", "Samples/sessionguard.yml", "203.0.113.130", "10.0.0.5", "not-an-ip"])
+        #expect(geo.status == 1)
+        #expect(geo.stdout.contains("203.0.113.130: São Paulo, São Paulo, Brazil (BR); -23.5475, -46.6361 ±20 km; AS28573"))
+        #expect(geo.stdout.contains("10.0.0.5: internal") && geo.stdout.contains("not-an-ip: not an IP address"))
+        let dir = temporaryDirectory()
+        #expect(try analyze(dir, report: "r").status == 0)
+        let listed = try run(["sessions", "--flagged", "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"])
+        let lines = listed.stdout.split(separator: "\n")
+        #expect(lines.count == 4, "\(listed.stdout)")  // header + alice, bob, dave
+        #expect(lines.contains { $0.hasPrefix("H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk  alice@example.com") && $0.hasSuffix("2") })
+    }
+
     @Test("--json prints the report document; --fail-on high exits 1")
     func jsonAndFailOn() throws {
         let dir = temporaryDirectory()

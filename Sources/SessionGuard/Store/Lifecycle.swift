@@ -170,3 +170,21 @@ extension StoreTransaction {
         try Int.fetchOne(db, sql: "SELECT uid FROM users WHERE db = ? AND login = ?", arguments: [name, login])
     }
 }
+
+extension StoreTransaction {
+    /// Sessions for `sessionguard sessions`, newest activity first, with how many findings each has.
+    public func sessionList(db name: String?, login: String?, flagged: Bool, limit: Int) throws -> [(Session, Int)] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let name { conditions.append("db = ?"); arguments.append(name) }
+        if let login { conditions.append("login = ?"); arguments.append(login) }
+        if flagged { conditions.append("EXISTS (SELECT 1 FROM findings f WHERE f.db = sessions.db AND f.session_key = sessions.session_key)") }
+        let sql = "SELECT \(Self.sessionColumns) FROM sessions" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY last_activity DESC, id LIMIT ?"
+        arguments.append(limit)
+        let sessions = try decode(Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)))
+        return try sessions.map { s in
+            (s, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings WHERE db = ? AND session_key = ?", arguments: [s.db, s.key]) ?? 0)
+        }
+    }
+}
