@@ -222,8 +222,14 @@ public enum Report {
             table.append([r.id, r.severity.rawValue, r.status, r.action.rawValue, r.user, r.db, r.target, row.createdAt, reason]
                 .map(terminalSafe))
         }
-        let widths = header.indices.map { c in table.map { $0[c].count }.max() ?? 0 }
-        return table.map { line in
+        return Self.table(table)
+    }
+
+    /// Rows as aligned columns (two spaces apart, the last one not padded). Cells must be terminal-safe already.
+    public static func table(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        let widths = header.indices.map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { line in
             line.indices.map { c in c == line.count - 1 ? line[c] : line[c].padding(toLength: widths[c], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ")
         }.joined(separator: "\n")

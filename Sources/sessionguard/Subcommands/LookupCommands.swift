@@ -97,11 +97,7 @@ struct SessionsCommand: ParsableCommand {
             table.append([s.identifier ?? s.key, s.user, s.db, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), String(s.requests),
                           "\(s.ips.count) (\(places.joined(separator: ",")))", Self.state(s), String(findings)].map(Report.terminalSafe))
         }
-        let widths = table[0].indices.map { c in table.map { $0[c].count }.max() ?? 0 }
-        for line in table {
-            print(line.indices.map { line[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces))
-        }
+        print(Report.table(table))
     }
 
     static func state(_ s: Session) -> String {

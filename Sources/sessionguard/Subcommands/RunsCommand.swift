@@ -49,10 +49,6 @@ struct RunsCommand: ParsableCommand {
                           "\(counter(r.counters, "findings")) (\(counter(r.counters, "findings_new")))",
                           "\(counter(r.counters, "recommendations")) (\(counter(r.counters, "recommendations_new")))"])
         }
-        let widths = table[0].indices.map { c in table.map { $0[c].count }.max() ?? 0 }
-        for line in table {
-            print(line.indices.map { Report.terminalSafe(line[$0]).padding(toLength: widths[$0], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-        }
+        print(Report.table(table.map { $0.map(Report.terminalSafe) }))
     }
 }
