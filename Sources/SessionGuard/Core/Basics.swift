@@ -145,12 +145,17 @@ public enum Duration {
 /// A short stable hexadecimal digest (FNV-1a 64) for identifiers that must not change between runs.
 public enum StableHash {
     public static func hex(_ parts: [String]) -> String {
+        let s = String(value(parts), radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// The digest itself, for arithmetic on it (partitions).
+    public static func value(_ parts: [String]) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for (i, part) in parts.enumerated() {
             if i > 0 { h = (h ^ 0x1f) &* 0x100_0000_01b3 }
             for byte in part.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
         }
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        return h
     }
 }

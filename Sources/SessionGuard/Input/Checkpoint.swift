@@ -15,7 +15,7 @@ public struct SourceIdentity: Sendable {
     /// The identity of `path`; nil for standard input or a file that cannot be opened (reading it
     /// will say why).
     public static func of(_ path: String) -> SourceIdentity? {
-        guard path != "-", let reader = try? ChunkedReader(path: path) else { return nil }
+        guard path != "-", let reader = try? ChunkedReader(path: path, window: 64 << 10) else { return nil }
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         reader.holdUnfinishedLine = true

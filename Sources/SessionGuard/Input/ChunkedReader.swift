@@ -39,9 +39,10 @@ public final class ChunkedReader {
     private var rescan = false
     private var carryPending: Int { pendingShift?.count ?? 0 }
 
-    static let window = 4 << 20
+    public static let window = 4 << 20
 
-    public init(path: String) throws(InputError) {
+    /// `window`: bytes read (or inflated) at a time; probes that look at a file's first lines take a small one.
+    public init(path: String, window: Int = ChunkedReader.window) throws(InputError) {
         // Every check that can fail runs before any stored property is set: a throwing init then
         // releases nothing twice (once all are set, `deinit` would run too).
         var descriptor: Int32 = 0
@@ -60,13 +61,27 @@ public final class ChunkedReader {
         self.path = path
         fd = descriptor
         gzip = path != "-" && path.hasSuffix(".gz") ? GzipStream(fd: descriptor) : nil
-        capacity = ChunkedReader.window
+        capacity = max(window, 4096)
         buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
     }
 
     deinit {
         if fd > 0 { close(fd) }
         buffer.deallocate()
+    }
+
+    /// Calls `body` with each line (without its newline) until it returns false or the file ends:
+    /// for the cold paths that want lines, not windows (first record times, evidence lines).
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) throws {
+        while let chunk = try next(), let base = chunk.baseAddress {
+            var start = 0
+            while start < chunk.count {
+                let nl = memchr(base + start, 0x0A, chunk.count - start)
+                let stop = nl.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? chunk.count
+                guard try body(UnsafeBufferPointer(start: base + start, count: stop - start)) else { return }
+                start = stop + 1
+            }
+        }
     }
 
     /// Skips the first `count` bytes of content (of the inflated stream for `.gz`), which must end

@@ -34,21 +34,17 @@ public enum RotatedSets {
         }
     }
 
-    /// The time of the first Odoo header in the first 4 MiB of `path`.
+    /// The time of the first Odoo header in the first 1000 lines of `path`.
     public static func firstRecordTime(_ path: String) -> Millis? {
-        guard let reader = try? ChunkedReader(path: path), let chunk = try? reader.next(), let base = chunk.baseAddress else {
-            return nil
-        }
-        var start = 0
+        guard let reader = try? ChunkedReader(path: path, window: 64 << 10) else { return nil }
+        var found: Millis?
         var lines = 0
-        while start < chunk.count, lines < 1000 {
-            let nl = memchr(base + start, 0x0A, chunk.count - start)
-            let stop = nl.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? chunk.count
-            if let t = OdooLogParser.headerTime(UnsafeBufferPointer(start: base + start, count: stop - start)) { return t }
-            start = stop + 1
+        try? reader.forEachLine { line in
+            found = OdooLogParser.headerTime(line)
             lines += 1
+            return found == nil && lines < 1000
         }
-        return nil
+        return found
     }
 }
 

@@ -275,7 +275,7 @@ public final class Analyzer {
     /// The part (1-based, of `count`) a user belongs to: a stable hash, the same on every host and run.
     public static func partition(db: String, user: String, count: Int) -> Int {
         guard count > 1 else { return 1 }
-        return Int(UInt64(StableHash.hex([db, user]), radix: 16)! % UInt64(count)) + 1
+        return Int(StableHash.value([db, user]) % UInt64(count)) + 1
     }
 
     /// What an administrator must know about the inputs (`odoo-facts.md` §1). A file with lines but

@@ -22,22 +22,17 @@ public enum EvidenceLines {
             do {
                 let reader = try ChunkedReader(path: file)
                 var number = 0
-                reading: while let chunk = try reader.next() {
-                    var start = 0
-                    for i in 0..<chunk.count where chunk[i] == 0x0A || i == chunk.count - 1 {
-                        number += 1
-                        let end = chunk[i] == 0x0A ? i : i + 1
-                        if wanted.remove(number) != nil {
-                            let bytes = UnsafeBufferPointer(rebasing: chunk[start..<min(end, start + 2000)])
-                            result[Evidence(file: file, line: number)] = .text(String(decoding: bytes, as: UTF8.self))
-                        }
-                        start = i + 1
-                        if number >= last { break reading }
+                try reader.forEachLine { line in
+                    number += 1
+                    if wanted.remove(number) != nil {
+                        let text = String(decoding: UnsafeBufferPointer(rebasing: line.prefix(2000)), as: UTF8.self)
+                        result[Evidence(file: file, line: number)] = .text(text)
                     }
+                    return number < last
                 }
                 for line in wanted { result[Evidence(file: file, line: line)] = .unavailable("the file has fewer lines now (rotated or truncated?)") }
             } catch {
-                for e in cited { result[e] = .unavailable(error.description) }
+                for e in cited { result[e] = .unavailable("\(error)") }
             }
         }
         return result

@@ -66,15 +66,10 @@ public enum RuleTests {
     /// The time of the log's last record (read like any input: `.gz`, invalid UTF-8): the default
     /// evaluation time of a test.
     static func lastTime(of path: String) throws -> Millis {
-        let reader = try ChunkedReader(path: path)
         var last: Millis?
-        while let chunk = try reader.next() {
-            var start = 0
-            for i in 0..<chunk.count where chunk[i] == 0x0A || i == chunk.count - 1 {
-                let end = chunk[i] == 0x0A ? i : i + 1
-                if let t = OdooLogParser.headerTime(UnsafeBufferPointer(rebasing: chunk[start..<end])) { last = t }
-                start = i + 1
-            }
+        try ChunkedReader(path: path).forEachLine { line in
+            if let t = OdooLogParser.headerTime(line) { last = t }
+            return true
         }
         return (last ?? Millis(Date().timeIntervalSince1970 * 1000)) + 1000
     }

@@ -158,8 +158,8 @@ public final class Sessionizer {
     private var pendingWatched: [Int64: [Int]] = [:]
     /// Per stream, the first PID seen, and the streams that have shown a second: one PID for every
     /// request is threaded mode (Docker), where "the next request on this PID" is anybody's.
-    private var firstPID: [Int32: Int32] = [:]
-    private var multiPID: Set<Int32> = []
+    private var firstPID: [Int32] = []
+    private var multiPID: [Bool] = []
 
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
@@ -255,10 +255,15 @@ public final class Sessionizer {
             watchers.append(watched.count - 1)
         }
         let pidKey = Self.key(e.stream, e.pid)
-        if !multiPID.contains(e.stream) {
-            if let first = firstPID[e.stream] { if first != e.pid { multiPID.insert(e.stream) } } else { firstPID[e.stream] = e.pid }
+        let stream = Int(e.stream)
+        if stream >= multiPID.count {
+            multiPID += [Bool](repeating: false, count: stream + 1 - multiPID.count)
+            firstPID += [Int32](repeating: Event.none, count: stream + 1 - firstPID.count)
         }
-        if !pendingWatched.isEmpty, let pending = pendingWatched.removeValue(forKey: pidKey), multiPID.contains(e.stream) {
+        if !multiPID[stream] {
+            if firstPID[stream] == Event.none { firstPID[stream] = e.pid } else if firstPID[stream] != e.pid { multiPID[stream] = true }
+        }
+        if !pendingWatched.isEmpty, let pending = pendingWatched.removeValue(forKey: pidKey), multiPID[stream] {
             // The request line that ends the worker's request: its address is the watched record's.
             // (Not in threaded mode: there the next line on the PID can be anybody's request.)
             for i in pending where e.time - watched[i].event.time <= options.joinWindow { watched[i].ip = e.ip; watchers.append(i) }
@@ -403,10 +408,15 @@ public final class Sessionizer {
         return s
     }
 
-    /// Makes `s` the session that last used `ip`, noting a contest when another user's live session had it.
+    /// Records use of `ip` by `s` and makes it the address's owner.
     private func bind(_ s: Int, ip: Int32, time: Millis, origin: Origin) {
+        sessions[s].touch(ip: ip, time: time, origin: origin, request: false)
+        own(s, ip: ip, time: time)
+    }
+
+    /// Makes `s` the owner of `ip` as of `time`, noting a contest when another user's live session had it.
+    private func own(_ s: Int, ip: Int32, time: Millis) {
         let session = sessions[s]
-        session.touch(ip: ip, time: time, origin: origin, request: false)
         let k = Self.key(session.db, ip)
         guard var owner = owners[k] else {
             owners[k] = IPOwner(session: s)
@@ -474,19 +484,7 @@ public final class Sessionizer {
             for use in w.ips { uses.append((index, use.ip, use.last)) }
         }
         // Addresses go to their owners in the order they were last used, as binding did.
-        for (index, ip, time) in uses.sorted(by: { $0.time < $1.time }) {
-            let k = Self.key(sessions[index].db, ip)
-            if var owner = owners[k], owner.session != index {
-                let previous = sessions[owner.session]
-                if !sameUser(previous, sessions[index]), let seen = previous.lastUse(of: ip), time - seen <= options.maxInactivity {
-                    owner.contestedWith = owner.session
-                }
-                owner.session = index
-                owners[k] = owner
-            } else {
-                owners[k] = IPOwner(session: index)
-            }
-        }
+        for (index, ip, time) in uses.sorted(by: { $0.time < $1.time }) { own(index, ip: ip, time: time) }
     }
 
     /// The sessions rebuilt so far, with strings resolved; `paths` maps origins to file names.

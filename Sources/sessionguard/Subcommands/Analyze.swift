@@ -199,11 +199,7 @@ struct RunOptions: ParsableArguments {
                 }
             }
         } catch {
-            if let metrics {
-                let last = try? sessionStore.read(now: nowMillis) { try $0.lastSuccess() }
-                try? PrivateFile.write(Data(Metrics.failure(lastSuccess: last ?? nil).utf8), to: metrics, mode: 0o644)
-            }
-            throw CLIError(message: "run failed, the store is unchanged: \(error)", code: 2)
+            throw CLIError(message: "run failed, the store is unchanged: \(error)", code: 2)  // execute() writes the metrics
         }
         if let metrics {
             do {

@@ -20,17 +20,13 @@ struct ExplainCommand: ParsableCommand {
     @Argument(help: "What to explain.")
     var ids: [String]
 
-    @Option(help: "Session store URL (default: the configuration's, else sqlite:./sessionguard.sqlite).")
-    var store: String?
-
-    @OptionGroup var shared: SharedOptions
+    @OptionGroup var options: StoreOptions
 
     func run() throws {
         guard !ids.isEmpty else { throw CLIError(message: "give at least one ID", code: 2) }
-        let configuration = try shared.loadConfiguration()
-        let sessionStore = try shared.openStore(store, configuration, mustExist: true)
+        let sessionStore = try options.open()
         var unknown: [String] = []
-        let texts = try sessionStore.read(now: Millis(Date().timeIntervalSince1970 * 1000)) { tx in
+        let texts = try sessionStore.read(now: Decision.clock) { tx in
             try ids.map { id in
                 let text = try Explain.text(id, in: tx)
                 if text == nil { unknown.append(id) }

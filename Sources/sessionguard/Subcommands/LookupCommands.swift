@@ -69,11 +69,11 @@ struct SessionsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
-    @OptionGroup var options: RecommendationsCommand.StoreOptions
+    @OptionGroup var options: StoreOptions
 
     func run() throws {
         let store = try options.open()
-        let rows = try store.read(now: RecommendationsCommand.clock) { tx in
+        let rows = try store.read(now: Decision.clock) { tx in
             try tx.sessionList(db: db, login: user, flagged: flagged, limit: max(limit, 1))
         }
         if json {

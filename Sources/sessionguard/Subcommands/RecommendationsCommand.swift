@@ -18,36 +18,6 @@ struct RecommendationsCommand: ParsableCommand {
             """,
         subcommands: [List.self, Show.self, Approve.self, Dismiss.self])
 
-    /// The store options every subcommand takes.
-    struct StoreOptions: ParsableArguments {
-        @Option(help: "Session store URL (default: the configuration's, else sqlite:./sessionguard.sqlite).")
-        var store: String?
-
-        @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
-        var config: String?
-
-        func open() throws -> SQLiteStore {
-            try shared().openStore(store, shared().loadConfiguration(), mustExist: true)
-        }
-
-        func shared() -> SharedOptions {
-            var shared = SharedOptions()
-            shared.config = config
-            return shared
-        }
-    }
-
-    static var clock: Millis { Millis(Date().timeIntervalSince1970 * 1000) }
-
-    /// Who is deciding: `--by`, else the invoking user.
-    static func actor(_ by: String?) -> String {
-        if let by, !by.isEmpty { return by }
-        let env = ProcessInfo.processInfo.environment
-        if let name = env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"], !name.isEmpty { return name }
-        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
-        return "uid \(getuid())"
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List recommendations, most severe first.",
@@ -82,7 +52,7 @@ struct RecommendationsCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.open()
-            let rows = try store.read(now: clock) { try $0.recommendations(status: status, minSeverity: severity.flatMap(Severity.init)) }
+            let rows = try store.read(now: Decision.clock) { try $0.recommendations(status: status, minSeverity: severity.flatMap(Severity.init)) }
             if json {
                 for row in rows { print(Report.recommendationLine(row).serialized()) }
                 return
@@ -104,7 +74,7 @@ struct RecommendationsCommand: ParsableCommand {
         func run() throws {
             let store = try options.open()
             var failed = false
-            try store.read(now: clock) { tx in
+            try store.read(now: Decision.clock) { tx in
                 for id in ids {
                     guard tx.isRecommendation(id), let text = try Explain.text(id, in: tx) else {
                         Terminal.error(Report.terminalSafe("\(id): no such recommendation"))
@@ -138,9 +108,9 @@ struct RecommendationsCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.open()
-            let actor = RecommendationsCommand.actor(by)
+            let actor = Decision.actor(by)
             do {
-                try store.transaction(now: clock) { tx in for id in ids { try tx.approve(id, by: actor) } }
+                try store.transaction(now: Decision.clock) { tx in for id in ids { try tx.approve(id, by: actor) } }
             } catch let error as LifecycleError {
                 throw CLIError(message: "\(error.message); nothing was changed", code: 1)
             }
@@ -181,10 +151,10 @@ struct RecommendationsCommand: ParsableCommand {
 
         func run() throws {
             let store = try options.open()
-            let actor = RecommendationsCommand.actor(by)
+            let actor = Decision.actor(by)
             var suppressions = 0
             do {
-                try store.transaction(now: clock) { tx in
+                try store.transaction(now: Decision.clock) { tx in
                     for id in ids { suppressions += try tx.dismiss(id, by: actor, reason: reason, suppressDays: suppress) }
                 }
             } catch let error as LifecycleError {

@@ -39,7 +39,7 @@ struct RevokeCommand: ParsableCommand {
     @Option(help: "Who revokes (default: the invoking user).")
     var by: String?
 
-    @OptionGroup var options: RecommendationsCommand.StoreOptions
+    @OptionGroup var options: StoreOptions
 
     func run() throws {
         let store = try options.open()
@@ -53,7 +53,7 @@ struct RevokeCommand: ParsableCommand {
         do { sessions = try OdooSessionsDirectory(path: directory) } catch {
             throw CLIError(message: error.message, code: 2)
         }
-        let items = try store.read(now: RecommendationsCommand.clock) { try Revoker.plan($0, sessions: sessions, autoApprove: autoApprove) }
+        let items = try store.read(now: Decision.clock) { try Revoker.plan($0, sessions: sessions, autoApprove: autoApprove) }
         guard !items.isEmpty else {
             print("nothing to revoke: no approved revoke_session or revoke_user_sessions recommendation")
             return
@@ -69,9 +69,9 @@ struct RevokeCommand: ParsableCommand {
             print("plan only: nothing was deleted; add --apply to revoke")
             return
         }
-        let actor = RecommendationsCommand.actor(by)
+        let actor = Decision.actor(by)
         // Open ones the configuration approves by severity are approved first, on the record.
-        try store.transaction(now: RecommendationsCommand.clock) { tx in
+        try store.transaction(now: Decision.clock) { tx in
             for item in items where item.recommendation.status == "open" {
                 try tx.approve(item.recommendation.id, by: "auto_approve (\(autoApprove?.rawValue ?? "?") and above)")
             }
@@ -83,7 +83,7 @@ struct RevokeCommand: ParsableCommand {
         }
         let second = Revoker.delete(items, sessions: sessions)
         var failed = 0
-        try store.transaction(now: RecommendationsCommand.clock) { tx in
+        try store.transaction(now: Decision.clock) { tx in
             for (i, item) in items.enumerated() {
                 switch (first[i], second[i]) {
                 case (.success(let n), .success(let again)):

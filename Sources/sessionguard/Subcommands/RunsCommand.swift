@@ -19,11 +19,11 @@ struct RunsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
-    @OptionGroup var options: RecommendationsCommand.StoreOptions
+    @OptionGroup var options: StoreOptions
 
     func run() throws {
         let store = try options.open()
-        let runs = try store.read(now: RecommendationsCommand.clock) { try $0.runs(limit: max(limit, 1)) }
+        let runs = try store.read(now: Decision.clock) { try $0.runs(limit: max(limit, 1)) }
         if json {
             for r in runs {
                 print(JSON.object([

@@ -63,3 +63,36 @@ extension SharedOptions {
         }
     }
 }
+
+/// The store (and configuration) options of the commands that only read or decide.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Session store URL (default: the configuration's, else sqlite:./sessionguard.sqlite).")
+    var store: String?
+
+    @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
+    var config: String?
+
+    func open() throws -> SQLiteStore {
+        try shared().openStore(store, shared().loadConfiguration(), mustExist: true)
+    }
+
+    func shared() -> SharedOptions {
+        var shared = SharedOptions()
+        shared.config = config
+        return shared
+    }
+}
+
+/// The clock and the actor of decisions made from the command line.
+enum Decision {
+    static var clock: Millis { Millis(Date().timeIntervalSince1970 * 1000) }
+
+    /// Who is deciding: `--by`, else the invoking user.
+    static func actor(_ by: String?) -> String {
+        if let by, !by.isEmpty { return by }
+        let env = ProcessInfo.processInfo.environment
+        if let name = env["SUDO_USER"] ?? env["USER"] ?? env["LOGNAME"], !name.isEmpty { return name }
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid \(getuid())"
+    }
+}
