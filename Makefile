@@ -3,8 +3,8 @@
 #   make test      install what is missing, build and run the tests
 # Everything else here serves those two (and the benchmark).
 
-APT_PACKAGES := pkg-config libpcre2-dev libmaxminddb-dev libsqlite3-dev zlib1g-dev
-TEST_PACKAGES := libmaxmind-db-writer-perl
+APT_PACKAGES := pkg-config libpcre2-dev libmaxminddb-dev libsqlite3-dev zlib1g-dev libpq-dev
+TEST_PACKAGES := libmaxmind-db-writer-perl postgresql
 SG := .build/release/sessionguard
 SAMPLE_LOGS := Samples/logs/odoo.log.2.gz Samples/logs/odoo.log.1 Samples/logs/odoo.log
 
@@ -19,6 +19,7 @@ samples: deps release
 test: deps test-deps
 	swift build
 	swift test
+	SESSIONGUARD_TEST_STORE=postgres scripts/with-postgres swift test
 	.build/debug/sessionguard rules test --config Samples/sessionguard.yml
 
 release:

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import SessionGuard
 
@@ -15,24 +14,24 @@ struct CheckpointTests {
 
     static func part(_ range: Range<Int>) -> String { lines[range].joined() }
 
-    func analyze(_ paths: [String], store: SQLiteStore) throws -> AnalysisResult {
+    func analyze(_ paths: [String], store: SessionStore) throws -> AnalysisResult {
         let rules = try RuleLoader.load(directory: samplePath("Rules"))
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
         return try Analyzer(rules: rules, locator: locator, store: store).run(AnalyzeOptions(inputs: paths, now: Self.now))
     }
 
     /// What the logs put into the store (evidence paths aside: files get renamed).
-    func fingerprint(_ store: SQLiteStore) throws -> [String] {
+    func fingerprint(_ store: SessionStore) throws -> [String] {
         try store.read(now: Self.now) { tx in
-            let sessions = try Row.fetchAll(tx.db, sql: """
+            let sessions = try tx.db.fetchAll(sql: """
                 SELECT db, session_key, identifier, uid, login, first_activity, last_activity, request_count, logged_out, revoked,
                        invalidated, probably_logged_out FROM sessions ORDER BY db, session_key
                 """).map { "S \($0)" }
-            let ips = try Row.fetchAll(tx.db, sql: """
+            let ips = try tx.db.fetchAll(sql: """
                 SELECT s.session_key, i.ip, i.first_seen, i.last_seen, i.requests, i.visits, i.country_code
                 FROM session_ips i JOIN sessions s ON s.id = i.session_id ORDER BY s.session_key, i.ip
                 """).map { "I \($0)" }
-            let auth = try Row.fetchAll(tx.db, sql: "SELECT time_ms, kind, db, login, uid, ip FROM auth_events ORDER BY time_ms, kind, login, ip")
+            let auth = try tx.db.fetchAll(sql: "SELECT time_ms, kind, db, login, uid, ip FROM auth_events ORDER BY time_ms, kind, login, ip")
                 .map { "A \($0)" }
             return sessions + ips + auth
         }
@@ -40,7 +39,7 @@ struct CheckpointTests {
 
     func reference(_ content: String) throws -> [String] {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         _ = try analyze([writeLog(content, in: dir)], store: store)
         return try fingerprint(store)
     }
@@ -55,7 +54,7 @@ struct CheckpointTests {
     @Test("appended lines, and an unfinished last line, are read once")
     func appends() throws {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let cut = Self.lines[1500]
         let half = cut.index(cut.startIndex, offsetBy: cut.count / 2)
         let log = writeLog(Self.part(0..<1500) + String(cut[..<half]), in: dir)
@@ -76,7 +75,7 @@ struct CheckpointTests {
     @Test("rotation, compression and copy-and-truncate between runs: every line read once")
     func rotations() throws {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let log = dir.appendingPathComponent("odoo.log").path
         let one = log + ".1", two = log + ".2.gz"
         try Self.part(0..<1000).write(toFile: log, atomically: false, encoding: .utf8)
@@ -111,7 +110,7 @@ struct CheckpointTests {
     @Test("a file truncated in place (same beginning, shorter) is not read again: its lines were counted already")
     func truncatedInPlace() throws {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let log = writeLog(Self.part(0..<2000), in: dir)
         _ = try analyze([log], store: store)
         let before = try fingerprint(store)
@@ -125,7 +124,7 @@ struct CheckpointTests {
     @Test("a revocation of a session an earlier run left alive is stored, and its recommendation expires")
     func resumedSessionEnds() throws {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let log = writeLog(Self.text, in: dir)
         let first = try analyze([log], store: store)
         let alice = try #require(first.recommendations.first { $0.user == "alice@example.com" })
@@ -146,7 +145,7 @@ struct CheckpointTests {
         gzip.arguments = ["-c", "gzip -n '\(plain)'"]
         try gzip.run()
         gzip.waitUntilExit()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let result = try analyze([plain + ".gz"], store: store)
         #expect(result.inputs[0].lines == 300)
         #expect(try analyze([plain + ".gz"], store: store).inputs[0].lines == 0)
@@ -155,7 +154,7 @@ struct CheckpointTests {
     @Test("one content under two names is read once")
     func copies() throws {
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let log = writeLog(Self.part(0..<500), in: dir)
         let copy = dir.appendingPathComponent("copy.log").path
         try FileManager.default.copyItem(atPath: log, toPath: copy)
@@ -171,7 +170,7 @@ struct PhaseTests {
     static let now = UTC.parse("2025-03-15T00:00:00Z")!
     static let logs = ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath)
 
-    func run(_ store: SQLiteStore, _ inputs: [String], ingest: Bool = true, detect: Bool = true,
+    func run(_ store: SessionStore, _ inputs: [String], ingest: Bool = true, detect: Bool = true,
              partition: (Int, Int)? = nil) throws -> AnalysisResult {
         let rules = try RuleLoader.load(directory: samplePath("Rules"))
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
@@ -183,7 +182,7 @@ struct PhaseTests {
         return try Analyzer(rules: rules, locator: locator, store: store).run(options)
     }
 
-    func store() throws -> SQLiteStore { try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path) }
+    func store() throws -> SessionStore { try testStore() }
 
     @Test("ingest, then detect, finds what analyze finds; a second detect finds nothing new")
     func split() throws {

@@ -33,7 +33,7 @@ struct DetectorTests {
 
     /// Stores `sessions` and evaluates `detector` on the last one.
     func judge(_ detector: any Detector, _ sessions: [Session], now: Millis = t0 + 30 * day) throws -> [FindingDraft] {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         return try store.transaction(now: now) { tx in
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
             let ids = try tx.upsert(sessions: sessions, run: run)
@@ -146,7 +146,7 @@ struct DetectorTests {
             2025-03-14 09:00:00,000 4213 WARNING prod odoo.addons.mail.models.mail_mail: Mail delivery failed 
             2025-03-14 09:01:00,000 4213 ERROR prod odoo.sql_db: bad query 
             """)
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         let result = try Analyzer(rules: [], locator: GeoLocator(city: nil, asn: nil), store: store)
             .run(AnalyzeOptions(inputs: [log], now: Self.t0))
         #expect(result.sessions.isEmpty)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import SessionGuard
 
@@ -40,7 +39,7 @@ struct EndToEndTests {
 
     func analyze(_ dir: URL, report: String, extra: [String] = []) throws -> Outcome {
         try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
-                 "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)",
+                 "--store", testStoreURL(dir, "store.sqlite"),
                  "--report", dir.appendingPathComponent(report).path] + extra + Self.logs)
     }
 
@@ -113,7 +112,7 @@ struct EndToEndTests {
         #expect(second.stdout.contains("Samples/logs/odoo.log (odoo): 0 new lines after line 4407 (read before)"), "\(second.stdout)")
         #expect(second.stdout.contains("Findings: 4 (0 new)"), "\(second.stdout)")
         #expect(second.stdout.contains("Recommendations: 3 (0 new)"))
-        let store = try SQLiteStore(path: dir.appendingPathComponent("store.sqlite").path)
+        let store = try testStore(dir, "store.sqlite")
         let counts = try store.read(now: 0) { tx in
             [try tx.count("findings"), try tx.count("recommendations"), try tx.count("runs"), try tx.count("checkpoints")]
         }
@@ -136,7 +135,7 @@ struct EndToEndTests {
         let doc = try document(dir, "r")
         let recommendations = try #require(doc["recommendations"] as? [[String: Any]])
         let alice = try #require(recommendations.first { $0["user"] as? String == "alice@example.com" })
-        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let store = testStoreURL(dir, "store.sqlite")
         let shown = try run(["explain", "--store", store, alice["id"] as! String])
         #expect(shown.status == 0, "\(shown.stderr)")
         #expect(shown.stdout.contains("Recommendation \(alice["id"] as! String) — high — revoke_session — open"))
@@ -159,7 +158,7 @@ struct EndToEndTests {
     func lifecycle() throws {
         let dir = temporaryDirectory()
         #expect(try analyze(dir, report: "r1").status == 0)
-        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let store = testStoreURL(dir, "store.sqlite")
         let recommendations = try #require(try document(dir, "r1")["recommendations"] as? [[String: Any]])
         func id(_ user: String) throws -> String { try #require(recommendations.first { $0["user"] as? String == user }?["id"] as? String) }
         let alice = try id("alice@example.com"), bob = try id("bob@example.com"), dave = try id("dave@example.com")
@@ -216,7 +215,7 @@ struct EndToEndTests {
         let blocked = dir.appendingPathComponent("blocked")
         try "x".write(to: blocked, atomically: true, encoding: .utf8)
         let failed = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
-                              "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)", "--report", blocked.path,
+                              "--store", testStoreURL(dir, "store.sqlite"), "--report", blocked.path,
                               "--metrics", metrics] + Self.logs)
         #expect(failed.status == 2)
         let after = try String(contentsOfFile: metrics, encoding: .utf8)
@@ -224,10 +223,10 @@ struct EndToEndTests {
         // A run stopped before it starts (rules it cannot load) says so too.
         try "sessionguard_last_run_success 1\n".write(toFile: metrics, atomically: true, encoding: .utf8)
         let early = try run(["analyze", "--config", "Samples/sessionguard.yml", "--rules", "/nonexistent", "--metrics", metrics,
-                             "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"] + Self.logs)
+                             "--store", testStoreURL(dir, "store.sqlite")] + Self.logs)
         #expect(early.status == 2)
         #expect(try String(contentsOfFile: metrics, encoding: .utf8).contains("sessionguard_last_run_success 0\n"))
-        let runs = try run(["runs", "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"])
+        let runs = try run(["runs", "--store", testStoreURL(dir, "store.sqlite")])
         #expect(runs.stdout.split(separator: "\n").count == 2 && runs.stdout.contains("17370"))
         let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
         #expect(deploy.store == "sqlite:/var/lib/sessionguard/sessionguard.sqlite" && deploy.failOn == .high)
@@ -246,17 +245,17 @@ struct EndToEndTests {
         generate.waitUntilExit()
         try #require(generate.terminationStatus == 0)
         func arguments(_ store: String) -> [String] {
-            ["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--quiet", "--store", "sqlite:\(store)", log]
+            ["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--quiet", "--store", store, log]
         }
-        func fingerprint(_ path: String) throws -> [String] {
-            let store = try SQLiteStore(path: path)
+        func fingerprint(_ url: String) throws -> [String] {
+            let store = try SessionStore.open(url: url)
             return try store.read(now: 0) { tx in
-                try Row.fetchAll(tx.db, sql: "SELECT session_key, first_activity, last_activity, request_count FROM sessions ORDER BY session_key")
+                try tx.db.fetchAll(sql: "SELECT session_key, first_activity, last_activity, request_count FROM sessions ORDER BY session_key")
                     .map { "\($0)" }
-                    + Row.fetchAll(tx.db, sql: "SELECT COUNT(*), SUM(requests) FROM session_ips").map { "\($0)" }
-                    + Row.fetchAll(tx.db, sql: "SELECT COUNT(*) FROM auth_events").map { "\($0)" }
-                    + Row.fetchAll(tx.db, sql: "SELECT consumed, lines FROM checkpoints").map { "\($0)" }
-                    + Row.fetchAll(tx.db, sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
+                    + tx.db.fetchAll(sql: "SELECT COUNT(*), SUM(requests) FROM session_ips").map { "\($0)" }
+                    + tx.db.fetchAll(sql: "SELECT COUNT(*) FROM auth_events").map { "\($0)" }
+                    + tx.db.fetchAll(sql: "SELECT consumed, lines FROM checkpoints").map { "\($0)" }
+                    + tx.db.fetchAll(sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
             }
         }
         /// The binary on `store`, started in the background.
@@ -270,12 +269,12 @@ struct EndToEndTests {
             try p.run()
             return p
         }
-        let clean = dir.appendingPathComponent("clean.sqlite").path
+        let clean = testStoreURL(dir, "clean.sqlite")
         #expect(try run(arguments(clean)).status == 0)
         let expected = try fingerprint(clean)
         var killed = 0
         for (n, delay) in [0.05, 0.3, 0.8, 1.5].enumerated() {
-            let store = dir.appendingPathComponent("killed\(n).sqlite").path
+            let store = testStoreURL(dir, "killed\(n).sqlite")
             let p = try start(store)
             Thread.sleep(forTimeInterval: delay)
             kill(p.processIdentifier, SIGKILL)
@@ -288,7 +287,7 @@ struct EndToEndTests {
 
         // Two runs at once on the same file: the second to commit sees the first's checkpoint and stops
         // without storing anything, instead of counting the same lines twice.
-        let shared = dir.appendingPathComponent("shared.sqlite").path
+        let shared = testStoreURL(dir, "shared.sqlite")
         let both = [try start(shared), try start(shared)]
         for p in both { p.waitUntilExit() }
         #expect(both.map(\.terminationStatus).sorted() == [0, 2], "\(both.map(\.terminationStatus))")
@@ -298,7 +297,7 @@ struct EndToEndTests {
     @Test("config check shows what a configuration finds; analyze reads the configuration's sources when no file is named")
     func configCheck() throws {
         let dir = temporaryDirectory()
-        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let store = testStoreURL(dir, "store.sqlite")
         let before = try run(["config", "check", "--config", "Samples/sessionguard.yml", "--store", store])
         #expect(before.status == 0, "\(before.stdout)\(before.stderr)")
         #expect(before.stdout.contains("12 rules, all valid"))
@@ -316,7 +315,7 @@ struct EndToEndTests {
     func revoke() throws {
         let dir = temporaryDirectory()
         #expect(try analyze(dir, report: "r").status == 0)
-        let store = "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"
+        let store = testStoreURL(dir, "store.sqlite")
         let recommendations = try #require(try document(dir, "r")["recommendations"] as? [[String: Any]])
         let alice = try #require(recommendations.first { $0["user"] as? String == "alice@example.com" }?["id"] as? String)
         let sessions = dir.appendingPathComponent("sessions")
@@ -358,7 +357,7 @@ struct EndToEndTests {
         #expect(geo.stdout.contains("10.0.0.5: internal") && geo.stdout.contains("not-an-ip: not an IP address"))
         let dir = temporaryDirectory()
         #expect(try analyze(dir, report: "r").status == 0)
-        let listed = try run(["sessions", "--flagged", "--store", "sqlite:\(dir.appendingPathComponent("store.sqlite").path)"])
+        let listed = try run(["sessions", "--flagged", "--store", testStoreURL(dir, "store.sqlite")])
         let lines = listed.stdout.split(separator: "\n")
         #expect(lines.count == 4, "\(listed.stdout)")  // header + alice, bob, dave
         #expect(lines.contains { $0.hasPrefix("H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk  alice@example.com") && $0.hasSuffix("2") })
@@ -388,11 +387,11 @@ struct EndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r/report.json").path))
 
         let noGeo = try run(["analyze", "--geoip", "/nonexistent/GeoLite2-City.mmdb", "--store",
-                             "sqlite:\(dir.appendingPathComponent("s.sqlite").path)", "Samples/logs/odoo.log"])
+                             testStoreURL(dir), "Samples/logs/odoo.log"])
         #expect(noGeo.status == 2)
         #expect(noGeo.stderr.contains("geoipupdate") && noGeo.stderr.contains("--geoip none"))
 
-        let missing = try run(["analyze", "--geoip", "none", "--store", "sqlite:\(dir.appendingPathComponent("s.sqlite").path)",
+        let missing = try run(["analyze", "--geoip", "none", "--store", testStoreURL(dir),
                                "Samples/logs/odoo.log", "/nonexistent/odoo.log.1"])
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("/nonexistent/odoo.log.1"))
@@ -404,7 +403,7 @@ struct EndToEndTests {
         let dir = temporaryDirectory()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "cat Samples/logs/odoo.log | '\(Self.binary)' analyze --geoip none --json --store sqlite:\(dir.path)/s.sqlite -"]
+        p.arguments = ["-c", "cat Samples/logs/odoo.log | '\(Self.binary)' analyze --geoip none --json --store '\(testStoreURL(dir))' -"]
         p.currentDirectoryURL = packageRoot
         let out = Pipe()
         p.standardOutput = out
@@ -433,7 +432,7 @@ extension EndToEndTests {
         let failed = try analyze(blocked, report: "r")
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("store is unchanged"))
-        let store = try SQLiteStore(path: blocked.appendingPathComponent("store.sqlite").path)
+        let store = try testStore(blocked, "store.sqlite")
         #expect(try store.read(now: 0) { try $0.count("runs") + $0.count("sessions") } == 0)
     }
 }

@@ -75,7 +75,7 @@ struct RevokeTests {
     func plans() throws {
         let (root, _) = try Self.directory()
         let dir = try OdooSessionsDirectory(path: root.path)
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         let items = try store.transaction(now: 0) { tx -> [Revoker.Item] in
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
             let user = Recommendation(id: "R-u", action: .revokeUserSessions, db: "prod", target: "user:alice@example.com",
@@ -110,7 +110,7 @@ struct RevokeTests {
         let eve = "EveSession00000000000000000000000000000001"
         try write(eve, #"{"db": "prod", "login": "eve@example.com", "uid": 12, "_trace": [{"platform": "windows", "browser": "edge", "ip_address": "198.51.100.77", "first_activity": 1741165200, "last_activity": 1741514400}]}"#, modified: "2025-03-09T10:00:00Z")
         try write(Self.alice, #"{"db": "prod", "login": "alice@example.com", "uid": 7, "_trace": [{"platform": "linux", "browser": "chrome", "ip_address": "203.0.113.130", "first_activity": 1741985894, "last_activity": 1741986926}]}"#, modified: "2025-03-14T21:15:26Z")
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         let rules = try RuleLoader.load(directory: samplePath("Rules"))
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
         var options = AnalyzeOptions(inputs: ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath),
@@ -138,7 +138,7 @@ struct RevokeTests {
             """.write(to: later, atomically: true, encoding: .utf8)
         let rows = try DeviceLog.sessions(csv: later.path, db: "prod")
         #expect(rows.first?.userAgent?.hasPrefix("Mozilla/5.0 (Windows NT 10.0") == true && rows.first?.revoked == false)
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let rules = try RuleLoader.load(directory: samplePath("Rules"))
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
         var options = AnalyzeOptions(inputs: ["Samples/logs/odoo.log.2.gz", "Samples/logs/odoo.log.1", "Samples/logs/odoo.log"].map(samplePath),

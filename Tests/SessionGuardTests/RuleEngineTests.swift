@@ -38,7 +38,7 @@ struct RuleEngineTests {
         let log = writeLog(lines.joined(separator: "\n") + "\n", in: dir)
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
                                      asn: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-ASN-Sample.mmdb")))
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         return try Analyzer(rules: try RuleLoader.load(directory: rulesDir.path), locator: locator, store: store)
             .run(AnalyzeOptions(inputs: [log], now: UTC.parse("2025-03-13T00:00:00Z")!))
     }
@@ -127,7 +127,7 @@ struct RuleEngineTests {
         }
         let all = try RuleLoader.load(directory: samplePath("Rules"))
         let dir = temporaryDirectory()
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")), asn: nil)
         let result = try Analyzer(rules: all, locator: locator, store: store)
             .run(AnalyzeOptions(inputs: [writeLog(lines.joined(separator: "\n") + "\n", in: dir)], now: UTC.parse("2025-03-13T00:00:00Z")!))
@@ -225,7 +225,7 @@ struct RuleEngineTests {
         let rules = try RuleLoader.load(directory: samplePath("Rules"))
         let locator = try GeoLocator(city: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb")),
                                      asn: GeoDatabase(path: samplePath("Samples/geoip/GeoLite2-ASN-Sample.mmdb")))
-        let store = try SQLiteStore(path: dir.appendingPathComponent("s.sqlite").path)
+        let store = try testStore(dir)
         _ = try Analyzer(rules: rules, locator: locator, store: store).run(AnalyzeOptions(
             inputs: [samplePath("Samples/logs/odoo.log.2.gz"), samplePath("Samples/logs/odoo.log.1"), first], now: UTC.parse("2025-03-11T00:00:00Z")!))
         let night = try Analyzer(rules: rules, locator: locator, store: store).run(AnalyzeOptions(inputs: [second], now: UTC.parse("2025-03-15T00:00:00Z")!))

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import SessionGuard
 
@@ -17,7 +16,7 @@ struct StoreTests {
     @Test("the store file is created with mode 0600 and migrated")
     func mode() throws {
         let path = temporaryDirectory().appendingPathComponent("s.sqlite").path
-        let store = try SQLiteStore.open(url: "sqlite:\(path)")
+        let store = try SessionStore.open(url: "sqlite:\(path)")
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(try store.read(now: 0) { try $0.count("sessions") } == 0)
@@ -25,7 +24,7 @@ struct StoreTests {
 
     @Test("merging a session again adds what is new: times widen, requests add up (checkpoints keep lines from being read twice)")
     func additiveMerge() throws {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         try store.transaction(now: 0) { tx in
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
             _ = try tx.upsert(sessions: [session(requests: 5, last: "2025-03-14T10:00:00Z")], run: run)
@@ -45,7 +44,7 @@ struct StoreTests {
 
     @Test("a run without GeoIP keeps the places an earlier run stored")
     func keepsPlaces() throws {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         var placed = session(requests: 5, last: "2025-03-14T10:00:00Z")
         var l = GeoLocation()
         l.countryCode = "BE"
@@ -63,7 +62,7 @@ struct StoreTests {
 
     @Test("a new place replaces the old one whole: never a country from one and a city from another")
     func wholePlaces() throws {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         var paris = GeoLocation()
         paris.countryCode = "FR"
         paris.region = "Île-de-France"
@@ -86,7 +85,7 @@ struct StoreTests {
 
     @Test("a failed transaction leaves the store as it was")
     func rollback() throws {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         struct Boom: Error {}
         #expect(throws: Boom.self) {
             try store.transaction(now: 0) { tx in
@@ -100,7 +99,7 @@ struct StoreTests {
 
     @Test("PostgreSQL URLs are refused clearly until that backend exists")
     func postgres() {
-        #expect(throws: StoreError.self) { try SQLiteStore.open(url: "postgres://localhost/sg") }
+        #expect(throws: StoreError.self) { try SessionStore.open(url: "postgres://localhost/sg") }
     }
 }
 
@@ -109,7 +108,7 @@ extension StoreTests {
     func tightens() throws {
         let path = temporaryDirectory().appendingPathComponent("s.sqlite").path
         _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o644])
-        _ = try SQLiteStore(path: path)
+        _ = try SessionStore(path: path)
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
@@ -155,7 +154,7 @@ extension StoreTests {
     @Test("a store in a folder that does not exist yet gets the folder, readable by its owner only")
     func missingFolder() throws {
         let path = temporaryDirectory().appendingPathComponent("a/b/store.sqlite").path
-        _ = try SQLiteStore(path: path)
+        _ = try SessionStore(path: path)
         let folder = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
         #expect((folder[.posixPermissions] as? Int) == 0o700)
         #expect(FileManager.default.fileExists(atPath: path))
@@ -163,7 +162,7 @@ extension StoreTests {
 
     @Test("a closed recommendation keeps what it was decided on: new findings on its target open a new one")
     func closedRecommendation() throws {
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         func draft(_ findings: [String]) -> Recommendation {
             Recommendation(id: "R-1", action: .revokeSession, db: "prod", target: "SID", user: "alice", sessionIdentifier: "SID",
                            sessionKey: "sid:SID", severity: .high, status: "open", findings: findings, reasons: ["r"])
@@ -172,7 +171,7 @@ extension StoreTests {
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
             for id in ["F-1", "F-2"] {
                 try tx.db.execute(sql: """
-                    INSERT INTO findings (id, rule, detector, severity, db, user, session_key, first_seen, last_seen, summary, facts,
+                    INSERT INTO findings (id, rule, detector, severity, db, "user", session_key, first_seen, last_seen, summary, facts,
                                           evidence, recommend, rule_hash, first_run, last_run)
                     VALUES (?, 'r', 'd', 'high', 'prod', 'alice', 'sid:SID', 't', 't', 's', '{}', '[]', 'revoke_session', 'h', ?, ?)
                     """, arguments: [id, run, run])

@@ -53,3 +53,30 @@ func sessionize(_ text: String, options: Sessionizer.Options = .init()) -> (sess
     for e in events.sorted(by: { $0.time < $1.time }) { s.consume(e) }
     return (s.finish(paths: ["test.log"]).sessions, s.counters)
 }
+
+/// Which backend the store tests run on: SQLite files, or with `SESSIONGUARD_TEST_STORE=postgres`
+/// the PostgreSQL server `SESSIONGUARD_TEST_POSTGRES` names (`scripts/with-postgres` starts one;
+/// `make test` runs the suite once on each).
+let testsOnPostgres = ProcessInfo.processInfo.environment["SESSIONGUARD_TEST_STORE"] == "postgres"
+
+/// The URL of a test store named `name` in `dir`: the SQLite file there, or in PostgreSQL a schema
+/// of its own (the same for the same directory and name, so a test can open it again).
+func testStoreURL(_ dir: URL = temporaryDirectory(), _ name: String = "s.sqlite") -> String {
+    let path = dir.appendingPathComponent(name).path
+    guard testsOnPostgres else { return "sqlite:\(path)" }
+    guard let server = ProcessInfo.processInfo.environment["SESSIONGUARD_TEST_POSTGRES"] else {
+        fatalError("SESSIONGUARD_TEST_STORE=postgres needs SESSIONGUARD_TEST_POSTGRES (run through scripts/with-postgres)")
+    }
+    let schema = "t_" + StableHash.hex([path])
+    do {
+        try PostgresConnection(server).execute(sql: "CREATE SCHEMA IF NOT EXISTS \(schema)")
+    } catch {
+        fatalError("cannot create the test schema in \(server): \(error)")
+    }
+    return server + (server.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+}
+
+/// A fresh (or, for the same directory and name, the same) test store.
+func testStore(_ dir: URL = temporaryDirectory(), _ name: String = "s.sqlite") throws -> SessionStore {
+    try SessionStore.open(url: testStoreURL(dir, name))
+}

@@ -61,7 +61,7 @@ enum World {
     /// Stores every session and judges the one with identifier `judged` (default: the last).
     static func judge(_ yaml: String, _ sessions: [Session], judged: String? = nil, now: Millis? = nil) throws -> [FindingDraft] {
         let rule = try rule(yaml)
-        let store = try SQLiteStore(path: temporaryDirectory().appendingPathComponent("s.sqlite").path)
+        let store = try testStore()
         return try store.transaction(now: now ?? (t0 + 30 * day)) { tx in
             let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
             let ids = try tx.upsert(sessions: sessions, run: run)

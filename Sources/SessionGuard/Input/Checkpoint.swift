@@ -24,6 +24,9 @@ public struct SourceIdentity: Sendable {
         return SourceIdentity(path: path, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), head: head)
     }
 
+    /// The content's key: the head's length and digest (the same for a renamed or compressed copy).
+    public var key: String { "\(head.count):\(hash(length: head.count))" }
+
     /// The digest of the first `length` bytes of the head.
     public func hash(length: Int) -> String {
         var h1: UInt64 = 0xcbf2_9ce4_8422_2325, h2: UInt64 = 0x8422_2325_cbf2_9ce4

@@ -60,9 +60,9 @@ public struct AnalysisResult: Sendable {
 public final class Analyzer {
     let rules: [Rule]
     let locator: GeoLocator
-    let store: SQLiteStore
+    let store: SessionStore
 
-    public init(rules: [Rule], locator: GeoLocator, store: SQLiteStore) {
+    public init(rules: [Rule], locator: GeoLocator, store: SessionStore) {
         self.rules = rules
         self.locator = locator
         self.store = store
@@ -91,7 +91,7 @@ public final class Analyzer {
             var kept: [String] = []
             for path in inputs {
                 guard let identity = SourceIdentity.of(path) else { kept.append(path); continue }
-                let key = "\(identity.head.count):\(identity.hash(length: identity.head.count))"
+                let key = identity.key
                 if !identity.head.isEmpty, let first = seen[key] {
                     duplicates.append((path, first))
                     continue
@@ -150,13 +150,21 @@ public final class Analyzer {
         }
 
         return try store.transaction(now: options.now) { tx in
+            // One detect at a time judges the store (ingests on other hosts go on meanwhile).
+            if options.detect { try tx.lock("detect") }
             let lastDetect = try tx.lastDetectRun(partition: part)
             let run = try tx.beginRun(kind: kind, host: options.host, configHash: options.configHash,
                                       rulesHash: rulesHash, geoip: geoipBuild, partition: part)
             let ids = try tx.upsert(sessions: sessions, run: run)
             try tx.insert(authEvents: authEvents, run: run)
-            for (index, checkpoint) in source.reached.sorted(by: { $0.key < $1.key }) {
-                guard var identity = identities[index] else { continue }
+            // Runs reading the same file (the same inode, whatever they call it) check and move its
+            // checkpoint one at a time, taking the locks in one order.
+            let reached = source.reached.compactMap { index, checkpoint in
+                identities[index].map { (index: index, checkpoint: checkpoint, identity: $0, key: "\($0.device):\($0.inode)") }
+            }.sorted { $0.key < $1.key }
+            for entry in reached { try tx.lock("file." + entry.key) }
+            for (index, checkpoint, original, _) in reached {
+                var identity = original
                 // Another run that read the same file meanwhile would make these lines count twice.
                 guard try tx.checkpoint(for: identity) == resume[inputs[index]] else {
                     throw StoreError("another run read \(inputs[index]) at the same time; nothing was stored: run again")

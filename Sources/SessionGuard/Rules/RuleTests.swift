@@ -39,7 +39,7 @@ public enum RuleTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let store = try SQLiteStore(path: dir.appendingPathComponent("store.sqlite").path)
+            let store = try SessionStore(path: dir.appendingPathComponent("store.sqlite").path)
             var options = base
             options.inputs = [log]
             options.now = try test.now ?? lastTime(of: log)

@@ -1,4 +1,3 @@
-import GRDB
 
 /// Why a lifecycle change was refused (unknown id, a status that does not allow it).
 public struct LifecycleError: Error, CustomStringConvertible, Sendable {
@@ -76,13 +75,13 @@ extension StoreTransaction {
                        arguments: [actor, nowText(), reason, id])
         try record(id, event: "dismissed", from: status, to: "dismissed", actor: actor, reason: reason)
         guard suppressDays > 0 else { return 0 }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT DISTINCT f.rule, f.db, f.user, f.discriminator FROM findings f
+        let rows = try SQLRow.fetchAll(db, sql: """
+            SELECT DISTINCT f.rule, f.db, f."user", f.discriminator FROM findings f
             JOIN recommendation_findings rf ON rf.finding_id = f.id WHERE rf.recommendation_id = ?
             """, arguments: [id])
         for r in rows {
             try db.execute(sql: """
-                INSERT INTO suppressions (rule, db, user, discriminator, created_at, expires_at, created_by, reason, recommendation_id)
+                INSERT INTO suppressions (rule, db, "user", discriminator, created_at, expires_at, created_by, reason, recommendation_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [r[0], r[1], r[2], r[3], nowText(), UTC.iso(now + Millis(suppressDays) * 86_400_000), actor, reason, id])
         }
@@ -92,7 +91,7 @@ extension StoreTransaction {
     /// The suppression in force for what a finding says, if any (its row id).
     public func suppression(rule: String, db name: String, user: String, discriminator: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: """
-            SELECT id FROM suppressions WHERE rule = ? AND db = ? AND user = ? AND discriminator = ? AND expires_at > ?
+            SELECT id FROM suppressions WHERE rule = ? AND db = ? AND "user" = ? AND discriminator = ? AND expires_at > ?
             ORDER BY expires_at DESC LIMIT 1
             """, arguments: [rule, name, user, discriminator, nowText()])
     }
@@ -120,7 +119,7 @@ extension StoreTransaction {
     public func recommendations(status: String? = nil, minSeverity: Severity? = nil) throws -> [RecommendationRow] {
         var sql = "SELECT \(Self.recommendationColumns), created_at, decided_by, decided_at, decision_reason, outcome FROM recommendations"
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: SQLArguments = []
         if let status {
             conditions.append("status = ?")
             arguments.append(status)
@@ -132,7 +131,7 @@ extension StoreTransaction {
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY created_at DESC, id"
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+        let rows = try SQLRow.fetchAll(db, sql: sql, arguments: arguments)
         return try rows.map { r in
             RecommendationRow(recommendation: try decodeRecommendation(r), createdAt: r[10], decidedBy: r[11], decidedAt: r[12],
                               decisionReason: r[13], outcome: r[14])
@@ -144,7 +143,7 @@ extension StoreTransaction {
 
     /// The recorded changes of one recommendation, oldest first.
     public func events(of id: String) throws -> [RecommendationEvent] {
-        try Row.fetchAll(db, sql: """
+        try SQLRow.fetchAll(db, sql: """
             SELECT at, actor, event, from_status, to_status, reason FROM recommendation_events WHERE recommendation_id = ? ORDER BY id
             """, arguments: [id]).map {
             RecommendationEvent(at: $0[0], actor: $0[1], event: $0[2], fromStatus: $0[3], toStatus: $0[4], reason: $0[5])
@@ -175,14 +174,14 @@ extension StoreTransaction {
     /// Sessions for `sessionguard sessions`, newest activity first, with how many findings each has.
     public func sessionList(db name: String?, login: String?, flagged: Bool, limit: Int) throws -> [(Session, Int)] {
         var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
+        var arguments: SQLArguments = []
         if let name { conditions.append("db = ?"); arguments.append(name) }
         if let login { conditions.append("login = ?"); arguments.append(login) }
         if flagged { conditions.append("EXISTS (SELECT 1 FROM findings f WHERE f.db = sessions.db AND f.session_key = sessions.session_key)") }
         let sql = "SELECT \(Self.sessionColumns) FROM sessions" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY last_activity DESC, id LIMIT ?"
         arguments.append(limit)
-        let sessions = try decode(Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)))
+        let sessions = try decode(SQLRow.fetchAll(db, sql: sql, arguments: arguments))
         return try sessions.map { s in
             (s, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings WHERE db = ? AND session_key = ?", arguments: [s.db, s.key]) ?? 0)
         }

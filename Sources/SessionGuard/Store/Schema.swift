@@ -1,12 +1,14 @@
+import Foundation
 import GRDB
 
 /// The store's schema, versioned (`design.md` §5). Each migration runs once, in order, inside the
-/// transaction that opens the store; the PostgreSQL backend will share the same logical schema.
+/// transaction that opens the store. Both backends run the same statements: they are written in
+/// SQLite's words, and `postgres(_:)` gives the few PostgreSQL spells differently.
 enum Schema {
-    static func migrator() -> DatabaseMigrator {
-        var m = DatabaseMigrator()
-        m.registerMigration("v1") { db in
-            try db.execute(sql: """
+    /// The migrations, oldest first. Never edit one that has shipped: add the next.
+    static let migrations: [(id: String, statements: [String])] = [
+        (id: "v1", statements: [
+            """
                 CREATE TABLE runs (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     kind TEXT NOT NULL,
@@ -84,14 +86,14 @@ enum Schema {
                 );
                 CREATE TABLE baselines (
                     db TEXT NOT NULL,
-                    user TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
                     scope TEXT NOT NULL,
                     value TEXT NOT NULL,
                     first_seen TEXT NOT NULL,
                     last_seen TEXT NOT NULL,
                     sessions INTEGER NOT NULL,
                     days INTEGER NOT NULL,
-                    PRIMARY KEY (db, user, scope, value)
+                    PRIMARY KEY (db, "user", scope, value)
                 );
                 CREATE TABLE findings (
                     id TEXT PRIMARY KEY,
@@ -99,7 +101,7 @@ enum Schema {
                     detector TEXT NOT NULL,
                     severity TEXT NOT NULL,
                     db TEXT NOT NULL,
-                    user TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
                     user_id INTEGER,
                     session_key TEXT NOT NULL,
                     session_identifier TEXT,
@@ -119,7 +121,7 @@ enum Schema {
                     action TEXT NOT NULL,
                     db TEXT NOT NULL,
                     target TEXT NOT NULL,
-                    user TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
                     session_identifier TEXT,
                     session_key TEXT,
                     severity TEXT NOT NULL,
@@ -140,19 +142,19 @@ enum Schema {
                     finding_id TEXT NOT NULL REFERENCES findings(id),
                     PRIMARY KEY (recommendation_id, finding_id)
                 );
-                """)
-        }
-        m.registerMigration("v2") { db in
+                """,
+        ]),
+        (id: "v2", statements: [
             // Visits per session address (stretches of activity), for the travel detectors.
-            try db.execute(sql: "ALTER TABLE session_ips ADD COLUMN visits TEXT NOT NULL DEFAULT ''")
+            "ALTER TABLE session_ips ADD COLUMN visits TEXT NOT NULL DEFAULT ''",
             // A logout from an address shared with other users, right after this session's last use.
-            try db.execute(sql: "ALTER TABLE sessions ADD COLUMN probably_logged_out INTEGER NOT NULL DEFAULT 0")
-            try db.execute(sql: "CREATE INDEX auth_events_by_time ON auth_events(time_ms)")
-        }
-        m.registerMigration("v3") { db in
+            "ALTER TABLE sessions ADD COLUMN probably_logged_out INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX auth_events_by_time ON auth_events(time_ms)",
+        ]),
+        (id: "v3", statements: [
             // The recommendation lifecycle (`design.md` §5): every change with who, when and why, and
             // dismissals that become suppressions of what the dismissed findings said.
-            try db.execute(sql: """
+            """
                 ALTER TABLE findings ADD COLUMN discriminator TEXT NOT NULL DEFAULT '';
                 ALTER TABLE findings ADD COLUMN suppressed_by INTEGER;
                 CREATE TABLE recommendation_events (
@@ -171,7 +173,7 @@ enum Schema {
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     rule TEXT NOT NULL,
                     db TEXT NOT NULL,
-                    user TEXT NOT NULL,
+                    "user" TEXT NOT NULL,
                     discriminator TEXT NOT NULL,
                     created_at TEXT NOT NULL,
                     expires_at TEXT NOT NULL,
@@ -179,13 +181,13 @@ enum Schema {
                     reason TEXT NOT NULL,
                     recommendation_id TEXT REFERENCES recommendations(id)
                 );
-                CREATE INDEX suppressions_by_key ON suppressions(rule, db, user, discriminator, expires_at);
-                """)
-        }
-        m.registerMigration("v4") { db in
+                CREATE INDEX suppressions_by_key ON suppressions(rule, db, "user", discriminator, expires_at);
+                """,
+        ]),
+        (id: "v4", statements: [
             // Exactly-once reading (`design.md` §5): how far each source file has been read, committed in
             // the same transaction as what those bytes produced.
-            try db.execute(sql: """
+            """
                 CREATE TABLE checkpoints (
                     head_length INTEGER NOT NULL,
                     head_hash TEXT NOT NULL,
@@ -198,12 +200,12 @@ enum Schema {
                     run INTEGER NOT NULL REFERENCES runs(id),
                     PRIMARY KEY (head_length, head_hash)
                 );
-                """)
-        }
-        m.registerMigration("v5") { db in
+                """,
+        ]),
+        (id: "v5", statements: [
             // ingest and detect as separate runs: which part of the users a detect judged, and what
             // request_match watched while ingesting, for the next detect.
-            try db.execute(sql: """
+            """
                 ALTER TABLE runs ADD COLUMN partition TEXT;
                 CREATE TABLE request_matches (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -212,7 +214,7 @@ enum Schema {
                     db TEXT,
                     ip TEXT,
                     session_key TEXT,
-                    user TEXT,
+                    "user" TEXT,
                     uid INTEGER,
                     identifier TEXT,
                     method TEXT,
@@ -224,10 +226,94 @@ enum Schema {
                 CREATE INDEX request_matches_by_run ON request_matches(run);
                 CREATE INDEX sessions_by_last_run ON sessions(last_run);
                 CREATE INDEX auth_events_by_run ON auth_events(first_run);
-                """)
+                """,
+        ]),
+    ]
+
+    /// The SQLite migrator (GRDB records what ran in `grdb_migrations`).
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        for migration in migrations {
+            m.registerMigration(migration.id) { db in
+                for statement in migration.statements { try db.execute(sql: statement) }
+            }
         }
         return m
     }
+
+    /// Brings a PostgreSQL store up to date, recording what ran in `sessionguard_migrations`. An
+    /// advisory lock makes hosts that start at the same moment migrate one after the other.
+    static func migrate(_ db: PostgresConnection) throws {
+        try db.inTransaction("BEGIN") {
+            try db.execute(sql: "SELECT pg_advisory_xact_lock(\(advisoryLock("migrate")))")
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS sessionguard_migrations (id TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """)
+            let applied = Set(try db.values(sql: "SELECT id FROM sessionguard_migrations") as [String])
+            for migration in migrations where !applied.contains(migration.id) {
+                for statement in migration.statements { try db.execute(sql: postgres(statement)) }
+                for statement in postgresOnly[migration.id] ?? [] { try db.execute(sql: statement) }
+                try db.execute(sql: "INSERT INTO sessionguard_migrations (id) VALUES (?)", arguments: [migration.id])
+            }
+        }
+    }
+
+    /// The key of an advisory lock named `name` (PostgreSQL only).
+    static func advisoryLock(_ name: String) -> String { "hashtextextended('sessionguard.\(name)', 0)" }
+
+    /// DDL in PostgreSQL's words: 64-bit integers (byte offsets, inodes), double precision, identity
+    /// keys, and byte-order text so ISO times and identifiers compare the same as in SQLite whatever
+    /// the database's locale.
+    static func postgres(_ statement: String) -> String {
+        statement
+            .replacingOccurrences(of: "INTEGER PRIMARY KEY AUTOINCREMENT", with: "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+            .replacingOccurrences(of: #"\bINTEGER\b"#, with: "BIGINT", options: .regularExpression)
+            .replacingOccurrences(of: #"\bREAL\b"#, with: "DOUBLE PRECISION", options: .regularExpression)
+            .replacingOccurrences(of: #"\bTEXT\b"#, with: #"TEXT COLLATE "C""#, options: .regularExpression)
+    }
+
+    /// What only PostgreSQL needs, by migration.
+    static let postgresOnly: [String: [String]] = [
+        // `sg_merge_visits` as SQLite has it from Swift (`mergeVisits`): parse both lists, merge
+        // visits closer than `Visits.gap`, keep the newest `Visits.limit`.
+        "v2": ["""
+            CREATE OR REPLACE FUNCTION sg_merge_visits(a text, b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+            DECLARE
+                v record;
+                cur_start bigint;
+                cur_end bigint;
+                starts bigint[] := '{}';
+                ends bigint[] := '{}';
+                n int;
+            BEGIN
+                FOR v IN
+                    SELECT split_part(p, '-', 1)::bigint AS s, split_part(p, '-', 2)::bigint AS e
+                    FROM unnest(string_to_array(coalesce(a, '') || ',' || coalesce(b, ''), ',')) AS p
+                    WHERE p ~ '^[0-9]{1,18}-[0-9]{1,18}$'
+                    ORDER BY 1, 2
+                LOOP
+                    CONTINUE WHEN v.s > v.e;
+                    IF cur_start IS NOT NULL AND v.s - cur_end <= \(Visits.gap) THEN
+                        cur_end := greatest(cur_end, v.e);
+                    ELSE
+                        IF cur_start IS NOT NULL THEN
+                            starts := starts || cur_start;
+                            ends := ends || cur_end;
+                        END IF;
+                        cur_start := v.s;
+                        cur_end := v.e;
+                    END IF;
+                END LOOP;
+                IF cur_start IS NULL THEN RETURN ''; END IF;
+                starts := starts || cur_start;
+                ends := ends || cur_end;
+                n := array_length(starts, 1);
+                RETURN (SELECT string_agg(starts[i] || '-' || ends[i], ',' ORDER BY i)
+                        FROM generate_series(greatest(1, n - \(Visits.limit - 1)), n) AS i);
+            END
+            $$
+            """],
+    ]
 
     /// `sg_merge_visits(old, new)`: the union of two visit lists (see `Visits`), used when a
     /// session address is seen again.

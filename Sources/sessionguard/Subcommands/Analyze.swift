@@ -164,8 +164,8 @@ struct RunOptions: ParsableArguments {
         let loadedRules = try shared.loadRules(rules, configuration)
         let locator = try shared.openGeoIP(configuration)
         let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
-        let sessionStore: SQLiteStore
-        do { sessionStore = try SQLiteStore.open(url: storeURL) } catch {
+        let sessionStore: SessionStore
+        do { sessionStore = try SessionStore.open(url: storeURL) } catch {
             throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
         }
 
@@ -212,7 +212,7 @@ struct RunOptions: ParsableArguments {
         if json {
             print(document.serialized(pretty: true))
         } else if !quiet {
-            print(Report.summary(result, storePath: sessionStore.path, reportPath: reportPath))
+            print(Report.summary(result, storePath: sessionStore.location, reportPath: reportPath))
         }
         for input in result.unreadableInputs {
             Terminal.error(Report.terminalSafe("\(input.path): \(input.error ?? "unreadable")"))

@@ -70,9 +70,9 @@ struct ConfigCommand: ParsableCommand {
 
             // Store.
             let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
-            var sessionStore: SQLiteStore?
+            var sessionStore: SessionStore?
             do {
-                sessionStore = try SQLiteStore.open(url: storeURL, mustExist: true)
+                sessionStore = try SessionStore.open(url: storeURL, mustExist: true)
                 let last = try sessionStore!.read(now: now) { try $0.lastSuccess() }
                 say("Store: \(storeURL): last successful run \(last.map(UTC.iso) ?? "none yet")")
             } catch {

@@ -34,7 +34,7 @@ struct ExplainCommand: ParsableCommand {
             }
         }
         print(texts.compactMap { $0 }.joined(separator: "\n\n"))
-        for id in unknown { Terminal.error(Report.terminalSafe("\(id): no finding, recommendation or session by that name in \(sessionStore.path)")) }
+        for id in unknown { Terminal.error(Report.terminalSafe("\(id): no finding, recommendation or session by that name in \(sessionStore.location)")) }
         if !unknown.isEmpty { throw ExitCode(1) }
     }
 }

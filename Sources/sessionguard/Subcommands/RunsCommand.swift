@@ -35,7 +35,7 @@ struct RunsCommand: ParsableCommand {
             return
         }
         guard !runs.isEmpty else {
-            print("no runs in \(store.path)")
+            print("no runs in \(store.location)")
             return
         }
         func counter(_ c: JSON?, _ name: String) -> String {

@@ -56,9 +56,9 @@ struct SharedOptions: ParsableArguments {
 
 extension SharedOptions {
     /// Opens the store named by `--store`, else the configuration's, else ./sessionguard.sqlite; errors exit 2.
-    func openStore(_ url: String?, _ configuration: Configuration, mustExist: Bool = false) throws -> SQLiteStore {
+    func openStore(_ url: String?, _ configuration: Configuration, mustExist: Bool = false) throws -> SessionStore {
         let storeURL = url ?? configuration.store ?? "sqlite:sessionguard.sqlite"
-        do { return try SQLiteStore.open(url: storeURL, mustExist: mustExist) } catch {
+        do { return try SessionStore.open(url: storeURL, mustExist: mustExist) } catch {
             throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
         }
     }
@@ -72,7 +72,7 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
     var config: String?
 
-    func open() throws -> SQLiteStore {
+    func open() throws -> SessionStore {
         try shared().openStore(store, shared().loadConfiguration(), mustExist: true)
     }
 

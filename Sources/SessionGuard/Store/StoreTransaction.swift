@@ -1,79 +1,8 @@
 import Foundation
-import GRDB
-
-/// Why the store could not be opened or written. A failed run leaves the store as it was.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
-/// The embedded session store: one SQLite file (mode 0600), opened through GRDB.
-///
-/// Everything a run writes happens in one transaction (`transaction`), so a run that fails half-way
-/// leaves no trace, and a reader never sees half a night.
-public final class SQLiteStore {
-    public let path: String
-    let queue: DatabaseQueue
-
-    /// Opens (creating if needed) the store named by `url`: `sqlite:PATH`, `sqlite://PATH` or a plain path.
-    /// `mustExist`: for commands that only read or decide (explain, recommendations, runs), a
-    /// mistyped path is an error instead of a new empty store.
-    public static func open(url: String, mustExist: Bool = false) throws(StoreError) -> SQLiteStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            throw StoreError("PostgreSQL stores are not supported by this build yet; use --store sqlite:PATH")
-        }
-        var path = url
-        if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") {
-            path.removeFirst("sqlite:".count)
-        }
-        guard !path.isEmpty else { throw StoreError("empty store path in '\(url)'") }
-        if mustExist, !FileManager.default.fileExists(atPath: path) {
-            throw StoreError("no store at \(path) (run analyze first, or give --store)")
-        }
-        return try SQLiteStore(path: path)
-    }
-
-    public init(path: String) throws(StoreError) {
-        self.path = path
-        // Create the file ourselves so it is 0600 from the first byte; SQLite gives its journal the
-        // same mode. Session identifiers, logins and IPs are personal data.
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
-            try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true,
-                                                     attributes: [.posixPermissions: 0o700])
-        }
-        let fd = Foundation.open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
-        var st = stat()
-        if fstat(fd, &st) == 0, st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }  // an existing store others could read
-        close(fd)
-        do {
-            var config = GRDB.Configuration()
-            config.foreignKeysEnabled = true
-            config.busyMode = .timeout(30)
-            config.prepareDatabase { db in db.add(function: Schema.mergeVisits) }
-            queue = try DatabaseQueue(path: path, configuration: config)
-            try Schema.migrator().migrate(queue)
-        } catch {
-            throw StoreError("\(path): \(error)")
-        }
-    }
-
-    /// Runs `body` in one write transaction: all of it is committed, or none of it.
-    public func transaction<T>(now: Millis, _ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.write { db in try body(StoreTransaction(db: db, now: now)) }
-    }
-
-    /// Read-only access (reports, listings).
-    public func read<T>(now: Millis, _ body: (StoreTransaction) throws -> T) throws -> T {
-        try queue.read { db in try body(StoreTransaction(db: db, now: now)) }
-    }
-}
 
 /// The store's operations inside one transaction. Also the detectors' view of history.
 public struct StoreTransaction: DetectionContext {
-    let db: Database
+    let db: any SQLDatabase
     public let now: Millis
     final class Cache {
         var histories: [String: [Session]] = [:]
@@ -111,16 +40,22 @@ public struct StoreTransaction: DetectionContext {
         return Evidence(file: String(text[..<colon]), line: line)
     }
 
+    /// Holds the advisory lock `name` until the transaction ends, where runs on several hosts need
+    /// one order (PostgreSQL; SQLite's write transactions already exclude each other).
+    public func lock(_ name: String) throws {
+        guard db.dialect == .postgres else { return }
+        try db.execute(sql: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", arguments: ["sessionguard." + name])
+    }
+
     // MARK: runs
 
     public func beginRun(kind: String, host: String, configHash: String? = nil, rulesHash: String?, geoip: String?,
                          partition: String? = nil) throws -> Int64 {
-        try db.execute(sql: """
+        try Int64.fetchOne(db, sql: """
             INSERT INTO runs (kind, started_at, host, version, now, config_hash, rules_hash, geoip, status, partition)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?) RETURNING id
             """, arguments: [kind, UTC.iso(Millis(Date().timeIntervalSince1970 * 1000)), host,
-                             SessionGuardVersion.current, UTC.iso(now), configHash, rulesHash, geoip, partition])
-        return db.lastInsertedRowID
+                             SessionGuardVersion.current, UTC.iso(now), configHash, rulesHash, geoip, partition]) ?? 0
     }
 
     /// The last run that judged this part of the users (an analyze or a whole detect judged every part).
@@ -138,7 +73,7 @@ public struct StoreTransaction: DetectionContext {
 
     /// The time span of the authentication events stored after run `run`.
     public func authEventSpan(afterRun run: Int64) throws -> ClosedRange<Millis>? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT MIN(time_ms), MAX(time_ms) FROM auth_events WHERE first_run > ?", arguments: [run]),
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT MIN(time_ms), MAX(time_ms) FROM auth_events WHERE first_run > ?", arguments: [run]),
               let low: Millis = row[0], let high: Millis = row[1] else { return nil }
         return low...high
     }
@@ -146,23 +81,26 @@ public struct StoreTransaction: DetectionContext {
     /// Keeps what request_match watched during an ingest, for the next detect.
     public func insert(matches: [RequestMatch], watches: [String], run: Int64) throws {
         guard !matches.isEmpty else { return }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO request_matches (watch, time_ms, db, ip, session_key, user, uid, identifier, method, text, status, evidence, run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        var rows: [[SQLValue]] = []
         for m in matches {
             for (bit, watch) in watches.enumerated() where m.mask & (UInt64(1) << UInt64(bit)) != 0 {
-                try statement.execute(arguments: [watch, m.time, m.db, m.ip, m.sessionKey, m.user, m.uid, m.identifier, m.method,
-                                                  m.text, m.status, Self.evidenceText(m.evidence), run])
+                rows.append(([watch, m.time, m.db, m.ip, m.sessionKey, m.user, m.uid, m.identifier, m.method,
+                              m.text, m.status, Self.evidenceText(m.evidence), run] as SQLArguments).sqlValues)
             }
         }
+        _ = try db.insertMany(into: "request_matches", columns: [
+            SQLColumn("watch", .text), SQLColumn("time_ms", .integer), SQLColumn("db", .text), SQLColumn("ip", .text),
+            SQLColumn("session_key", .text), SQLColumn(#""user""#, .text), SQLColumn("uid", .integer), SQLColumn("identifier", .text),
+            SQLColumn("method", .text), SQLColumn("text", .text), SQLColumn("status", .integer), SQLColumn("evidence", .text),
+            SQLColumn("run", .integer),
+        ], rows: rows, key: [], tail: "")
     }
 
     /// What ingest runs after run `run` watched, as matches of this run's watches (by id).
     public func matches(afterRun run: Int64, watches: [String]) throws -> [RequestMatch] {
         guard !watches.isEmpty else { return [] }
-        return try Row.fetchAll(db, sql: """
-            SELECT watch, time_ms, db, ip, session_key, user, uid, identifier, method, text, status, evidence
+        return try SQLRow.fetchAll(db, sql: """
+            SELECT watch, time_ms, db, ip, session_key, "user", uid, identifier, method, text, status, evidence
             FROM request_matches WHERE run > ? ORDER BY time_ms, id
             """, arguments: [run]).compactMap { r in
             guard let bit = watches.firstIndex(of: r[0] as String) else { return nil }
@@ -180,7 +118,7 @@ public struct StoreTransaction: DetectionContext {
     /// The latest runs, newest first.
     public func runs(limit: Int) throws -> [(id: Int64, kind: String, started: String, finished: String?, host: String, version: String,
                                               now: String, status: String, counters: JSON?)] {
-        try Row.fetchAll(db, sql: """
+        try SQLRow.fetchAll(db, sql: """
             SELECT id, kind, started_at, finished_at, host, version, now, status, counters FROM runs ORDER BY id DESC LIMIT ?
             """, arguments: [limit]).map { r in
             (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], (r[8] as String?).flatMap(JSON.parse))
@@ -197,77 +135,74 @@ public struct StoreTransaction: DetectionContext {
     /// Merges sessions into the store and returns their row ids. Times widen and visits unite;
     /// request counts add up, which is right because checkpoints make every line read once.
     public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
-        let sessionStatement = try db.cachedStatement(sql: """
-            INSERT INTO sessions (db, session_key, identifier, uid, login, first_activity, last_activity, request_count,
-                                  logged_out, revoked, invalidated, user_agent, source, first_evidence, last_evidence, first_run, last_run,
-                                  probably_logged_out)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        guard !sessions.isEmpty else { return [] }
+        // In key order: concurrent runs (other hosts, PostgreSQL) then lock shared rows in one order.
+        let order = sessions.indices.sorted { (sessions[$0].db, sessions[$0].key) < (sessions[$1].db, sessions[$1].key) }
+        let returned = try db.insertMany(into: "sessions", columns: Self.sessionInsertColumns, rows: order.map { i in
+            let s = sessions[i]
+            return ([s.db, s.key, s.identifier, s.uid, s.login, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), s.requests,
+                     s.loggedOut, s.revoked, s.invalidated, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
+                     Self.evidenceText(s.lastEvidence), run, run, s.probablyLoggedOut] as SQLArguments).sqlValues
+        }, key: [0, 1], tail: """
             ON CONFLICT (db, session_key) DO UPDATE SET
-                identifier = COALESCE(excluded.identifier, identifier),
-                uid = COALESCE(uid, excluded.uid),
-                login = COALESCE(excluded.login, login),
-                first_evidence = CASE WHEN excluded.first_activity < first_activity THEN excluded.first_evidence ELSE first_evidence END,
-                first_activity = MIN(first_activity, excluded.first_activity),
-                last_evidence = CASE WHEN excluded.last_activity > last_activity THEN excluded.last_evidence ELSE last_evidence END,
-                last_activity = MAX(last_activity, excluded.last_activity),
-                request_count = request_count + excluded.request_count,
-                logged_out = MAX(logged_out, excluded.logged_out),
-                revoked = MAX(revoked, excluded.revoked),
-                invalidated = CASE WHEN excluded.last_activity >= last_activity THEN excluded.invalidated ELSE invalidated END,
-                probably_logged_out = CASE WHEN excluded.last_activity >= last_activity THEN excluded.probably_logged_out
-                                           ELSE probably_logged_out END,
-                user_agent = COALESCE(excluded.user_agent, user_agent),
+                identifier = COALESCE(excluded.identifier, sessions.identifier),
+                uid = COALESCE(sessions.uid, excluded.uid),
+                login = COALESCE(excluded.login, sessions.login),
+                first_evidence = CASE WHEN excluded.first_activity < sessions.first_activity THEN excluded.first_evidence
+                                      ELSE sessions.first_evidence END,
+                first_activity = LEAST(sessions.first_activity, excluded.first_activity),
+                last_evidence = CASE WHEN excluded.last_activity > sessions.last_activity THEN excluded.last_evidence
+                                     ELSE sessions.last_evidence END,
+                last_activity = GREATEST(sessions.last_activity, excluded.last_activity),
+                request_count = sessions.request_count + excluded.request_count,
+                logged_out = GREATEST(sessions.logged_out, excluded.logged_out),
+                revoked = GREATEST(sessions.revoked, excluded.revoked),
+                invalidated = CASE WHEN excluded.last_activity >= sessions.last_activity THEN excluded.invalidated
+                                   ELSE sessions.invalidated END,
+                probably_logged_out = CASE WHEN excluded.last_activity >= sessions.last_activity THEN excluded.probably_logged_out
+                                           ELSE sessions.probably_logged_out END,
+                user_agent = COALESCE(excluded.user_agent, sessions.user_agent),
                 last_run = excluded.last_run
-            RETURNING id
+            RETURNING id, db, session_key
             """)
-        let ipStatement = try db.cachedStatement(sql: """
-            INSERT INTO session_ips (session_id, ip, first_seen, last_seen, requests, internal, country_code, country_name,
-                                     region, city, latitude, longitude, accuracy_radius_km, asn, as_organization, first_evidence, visits)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (session_id, ip) DO UPDATE SET
-                visits = sg_merge_visits(visits, excluded.visits),
-                first_evidence = CASE WHEN excluded.first_seen < first_seen THEN excluded.first_evidence ELSE first_evidence END,
-                first_seen = MIN(first_seen, excluded.first_seen),
-                last_seen = MAX(last_seen, excluded.last_seen),
-                requests = requests + excluded.requests,
-                internal = excluded.internal,
-                -- a run without GeoIP (or with a database that lacks the address) keeps the known place whole;
-                -- otherwise the new place replaces the old one whole (never a country from one and a city from another)
-                country_code = CASE WHEN \(Self.noPlace) THEN country_code ELSE excluded.country_code END,
-                country_name = CASE WHEN \(Self.noPlace) THEN country_name ELSE excluded.country_name END,
-                region = CASE WHEN \(Self.noPlace) THEN region ELSE excluded.region END,
-                city = CASE WHEN \(Self.noPlace) THEN city ELSE excluded.city END,
-                latitude = CASE WHEN \(Self.noPlace) THEN latitude ELSE excluded.latitude END,
-                longitude = CASE WHEN \(Self.noPlace) THEN longitude ELSE excluded.longitude END,
-                accuracy_radius_km = CASE WHEN \(Self.noPlace) THEN accuracy_radius_km ELSE excluded.accuracy_radius_km END,
-                asn = CASE WHEN \(Self.noPlace) THEN asn ELSE excluded.asn END,
-                as_organization = CASE WHEN \(Self.noPlace) THEN as_organization ELSE excluded.as_organization END
-            """)
-        let userStatement = try db.cachedStatement(
-            sql: "INSERT INTO users (db, uid, login) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET login = excluded.login")
-        var ids: [Int64] = []
-        ids.reserveCapacity(sessions.count)
-        for s in sessions {
-            let id = try Int64.fetchOne(sessionStatement, arguments: [
-                s.db, s.key, s.identifier, s.uid, s.login, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), s.requests,
-                s.loggedOut, s.revoked, s.invalidated, s.userAgent, s.source, Self.evidenceText(s.firstEvidence),
-                Self.evidenceText(s.lastEvidence), run, run, s.probablyLoggedOut,
-            ])!
-            ids.append(id)
+        var idByKey: [String: Int64] = [:]
+        for r in returned { idByKey["\(r[1] as String)\u{1}\(r[2] as String)"] = r[0] }
+        let ids = sessions.map { idByKey["\($0.db)\u{1}\($0.key)"] ?? 0 }
+
+        var ipRows: [[SQLValue]] = []
+        var users: [(db: String, uid: Int, login: String)] = []
+        for i in order {
+            let s = sessions[i]
             for use in s.ips {
                 let l = use.placement.location
                 var internalFlag = false
                 if case .internal = use.placement { internalFlag = true }
-                try ipStatement.execute(arguments: [
-                    id, use.ip, UTC.iso(use.firstSeen), UTC.iso(use.lastSeen), use.requests, internalFlag,
+                ipRows.append(([
+                    ids[i], use.ip, UTC.iso(use.firstSeen), UTC.iso(use.lastSeen), use.requests, internalFlag,
                     l?.countryCode, l?.countryName, l?.region, l?.city, l?.latitude, l?.longitude, l?.accuracyRadiusKm,
                     l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence), Visits.encode(use.visits),
-                ])
+                ] as SQLArguments).sqlValues)
             }
-            if let uid = s.uid, let login = s.login {
-                try userStatement.execute(arguments: [s.db, uid, login])
-            }
+            if let uid = s.uid, let login = s.login { users.append((s.db, uid, login)) }
         }
+        _ = try db.insertMany(into: "session_ips", columns: Self.sessionIPColumns, rows: ipRows, key: [0, 1], tail: """
+            ON CONFLICT (session_id, ip) DO UPDATE SET
+                visits = sg_merge_visits(session_ips.visits, excluded.visits),
+                first_evidence = CASE WHEN excluded.first_seen < session_ips.first_seen THEN excluded.first_evidence
+                                      ELSE session_ips.first_evidence END,
+                first_seen = LEAST(session_ips.first_seen, excluded.first_seen),
+                last_seen = GREATEST(session_ips.last_seen, excluded.last_seen),
+                requests = session_ips.requests + excluded.requests,
+                internal = excluded.internal,
+                -- a run without GeoIP (or with a database that lacks the address) keeps the known place whole;
+                -- otherwise the new place replaces the old one whole (never a country from one and a city from another)
+                \(Self.placeColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.dropFirst().map {
+                    "\($0) = CASE WHEN \(Self.noPlace) THEN session_ips.\($0) ELSE excluded.\($0) END"
+                }.joined(separator: ",\n    "))
+            """)
+        users.sort { ($0.db, $0.uid) < ($1.db, $1.uid) }
+        _ = try db.insertMany(into: "users", columns: [SQLColumn("db", .text), SQLColumn("uid", .integer), SQLColumn("login", .text)],
+                              rows: users.map { [.text($0.db), .integer(Int64($0.uid)), .text($0.login)] }, key: [0, 1], tail: "ON CONFLICT (db, uid) DO UPDATE SET login = excluded.login")
         // Sessions whose login the log did not show inherit it from what other sessions taught us.
         try db.execute(sql: """
             UPDATE sessions SET login = (SELECT u.login FROM users u WHERE u.db = sessions.db AND u.uid = sessions.uid)
@@ -276,6 +211,23 @@ public struct StoreTransaction: DetectionContext {
             """)
         return ids
     }
+
+    static let sessionInsertColumns: [SQLColumn] = [
+        SQLColumn("db", .text), SQLColumn("session_key", .text), SQLColumn("identifier", .text), SQLColumn("uid", .integer),
+        SQLColumn("login", .text), SQLColumn("first_activity", .text), SQLColumn("last_activity", .text),
+        SQLColumn("request_count", .integer), SQLColumn("logged_out", .integer), SQLColumn("revoked", .integer),
+        SQLColumn("invalidated", .integer), SQLColumn("user_agent", .text), SQLColumn("source", .text),
+        SQLColumn("first_evidence", .text), SQLColumn("last_evidence", .text), SQLColumn("first_run", .integer),
+        SQLColumn("last_run", .integer), SQLColumn("probably_logged_out", .integer),
+    ]
+
+    static let sessionIPColumns: [SQLColumn] = [
+        SQLColumn("session_id", .integer), SQLColumn("ip", .text), SQLColumn("first_seen", .text), SQLColumn("last_seen", .text),
+        SQLColumn("requests", .integer), SQLColumn("internal", .integer), SQLColumn("country_code", .text),
+        SQLColumn("country_name", .text), SQLColumn("region", .text), SQLColumn("city", .text), SQLColumn("latitude", .real),
+        SQLColumn("longitude", .real), SQLColumn("accuracy_radius_km", .integer), SQLColumn("asn", .integer),
+        SQLColumn("as_organization", .text), SQLColumn("first_evidence", .text), SQLColumn("visits", .text),
+    ]
 
     static let noPlace = "excluded.country_code IS NULL AND excluded.asn IS NULL"
 
@@ -302,25 +254,25 @@ public struct StoreTransaction: DetectionContext {
         var result: [Session] = []
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
             let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            let rows = try Row.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id IN (\(marks)) ORDER BY id",
-                                        arguments: StatementArguments(chunk))
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id IN (\(marks)) ORDER BY id",
+                                        arguments: chunk.map { $0 })
             result += try decode(rows)
         }
         return result
     }
 
     /// Builds sessions from rows of `sessionColumns` (read by position: name look-ups dominate otherwise).
-    func decode(_ rows: [Row]) throws -> [Session] {
+    func decode(_ rows: [SQLRow]) throws -> [Session] {
         guard !rows.isEmpty else { return [] }
         var ips: [Int64: [SessionIP]] = [:]
         for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
             let ids: [Int64] = chunk.map { $0[0] }
             let marks = ids.map { _ in "?" }.joined(separator: ",")
-            let cursor = try Row.fetchCursor(db, sql: """
+            let cursor = try SQLRow.fetchAll(db, sql: """
                 SELECT session_id, ip, first_seen, last_seen, requests, \(Self.placeColumns), first_evidence, visits
                 FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip
-                """, arguments: StatementArguments(ids))
-            while let r = try cursor.next() {
+                """, arguments: ids.map { $0 })
+            for r in cursor {
                 var use = SessionIP(ip: r[1], firstSeen: UTC.parse(r[2]) ?? 0, lastSeen: UTC.parse(r[3]) ?? 0,
                                     requests: r[4], firstEvidence: Self.evidence(r[15]), visits: Visits.decode(r[16]))
                 use.placement = Self.placement(r, at: 5)
@@ -328,11 +280,15 @@ public struct StoreTransaction: DetectionContext {
             }
         }
         return rows.map { r in
-            Session(db: r[1], key: r[2], identifier: r[3], uid: r[4], login: r[5],
-                    firstActivity: UTC.parse(r[6]) ?? 0, lastActivity: UTC.parse(r[7]) ?? 0,
-                    requests: r[8], ips: ips[r[0]] ?? [], loggedOut: r[9], revoked: r[10], invalidated: r[11],
-                    userAgent: r[12], firstEvidence: Self.evidence(r[14]),
-                    lastEvidence: Self.evidence(r[15]), source: r[13], probablyLoggedOut: r[16])
+            let id: Int64 = r[0], db: String = r[1], key: String = r[2], identifier: String? = r[3], uid: Int? = r[4]
+            let login: String? = r[5], first: String = r[6], last: String = r[7], requests: Int = r[8]
+            let loggedOut: Bool = r[9], revoked: Bool = r[10], invalidated: Bool = r[11], userAgent: String? = r[12]
+            let source: String = r[13], firstEvidence: String? = r[14], lastEvidence: String? = r[15], probablyLoggedOut: Bool = r[16]
+            return Session(db: db, key: key, identifier: identifier, uid: uid, login: login,
+                           firstActivity: UTC.parse(first) ?? 0, lastActivity: UTC.parse(last) ?? 0,
+                           requests: requests, ips: ips[id] ?? [], loggedOut: loggedOut, revoked: revoked, invalidated: invalidated,
+                           userAgent: userAgent, firstEvidence: Self.evidence(firstEvidence),
+                           lastEvidence: Self.evidence(lastEvidence), source: source, probablyLoggedOut: probablyLoggedOut)
         }
     }
 
@@ -341,7 +297,7 @@ public struct StoreTransaction: DetectionContext {
         """
 
     /// The place stored in `placeColumns` starting at column `i`.
-    static func placement(_ r: Row, at i: Int) -> Placement {
+    static func placement(_ r: SQLRow, at i: Int) -> Placement {
         if (r[i] as Bool?) == true { return .internal }
         guard (r[i + 1] as String?) != nil || (r[i + 8] as Int?) != nil else { return .unknown }
         var l = GeoLocation()
@@ -362,14 +318,14 @@ public struct StoreTransaction: DetectionContext {
     public func markTouched(users: [(db: String, login: String)]) throws {
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS touched_users (db TEXT NOT NULL, login TEXT NOT NULL, PRIMARY KEY (db, login))")
         try db.execute(sql: "DELETE FROM touched_users")
-        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_users (db, login) VALUES (?, ?)")
-        for (dbName, login) in users { try insert.execute(arguments: [dbName, login]) }
+        _ = try db.insertMany(into: "touched_users", columns: [SQLColumn("db", .text), SQLColumn("login", .text)],
+                              rows: users.map { [.text($0.db), .text($0.login)] }, key: [], tail: "ON CONFLICT DO NOTHING")
     }
 
     /// Loads the history of every touched user in two queries, instead of two per user when the
     /// detectors ask.
     public func preloadHistories() throws {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT \(Self.sessionColumns) FROM sessions WHERE (db, login) IN (SELECT db, login FROM touched_users)
             ORDER BY db, login, first_activity, session_key
             """)
@@ -395,9 +351,9 @@ public struct StoreTransaction: DetectionContext {
         if let cached = cache.histories[key] {
             all = cached
         } else {
-            let (column, value): (String, any DatabaseValueConvertible) = user.hasPrefix("uid:")
+            let (column, value): (String, any SQLBindable) = user.hasPrefix("uid:")
                 ? ("uid", Int(user.dropFirst(4)) ?? -1) : ("login", user)
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try SQLRow.fetchAll(db, sql: """
                 SELECT \(Self.sessionColumns) FROM sessions WHERE db = ? AND \(column) = ? ORDER BY first_activity, session_key
                 """, arguments: [name, value])
             all = try decode(rows)
@@ -413,14 +369,14 @@ public struct StoreTransaction: DetectionContext {
             // Load a year at least, so detectors asking from slightly different times share one load.
             let since = min(requested, now - 366 * 86_400_000)
             // One query per db and run: every address used since `since`, with its place.
-            let cursor = try Row.fetchCursor(db, sql: """
+            let cursor = try SQLRow.fetchAll(db, sql: """
                 SELECT COALESCE(s.login, 'uid:' || s.uid, 'unknown'), i.ip, i.first_seen, i.last_seen, \(Self.placeColumns.split(separator: ",")
                     .map { "i." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
                 FROM session_ips i JOIN sessions s ON s.id = i.session_id
                 WHERE s.db = ? AND i.last_seen >= ?
                 """, arguments: [name, UTC.iso(since)])
             var rows: [(user: String, use: SessionIP)] = []
-            while let r = try cursor.next() {
+            for r in cursor {
                 var use = SessionIP(ip: r[1], firstSeen: UTC.parse(r[2]) ?? 0, lastSeen: UTC.parse(r[3]) ?? 0, requests: 0, firstEvidence: nil)
                 use.placement = Self.placement(r, at: 4)
                 rows.append((r[0], use))
@@ -441,7 +397,7 @@ public struct StoreTransaction: DetectionContext {
     }
 
     public func authEvents(from: Millis, to: Millis) throws -> [AuthEvent] {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT time_ms, kind, db, login, uid, ip, evidence FROM auth_events WHERE time_ms BETWEEN ? AND ? ORDER BY time_ms, id
             """, arguments: [from, to])
         return rows.compactMap { r in
@@ -456,19 +412,19 @@ public struct StoreTransaction: DetectionContext {
     // MARK: auth events and baselines
 
     public func insert(authEvents: [AuthEvent], run: Int64) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO auth_events (time, time_ms, kind, db, login, uid, ip, evidence, first_run) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            """)
-        for e in authEvents {
-            try statement.execute(arguments: [UTC.iso(e.time), e.time, e.kindName, e.db ?? "", e.login ?? "", e.uid ?? -1,
-                                              e.ip ?? "", Self.evidenceText(e.evidence), run])
-        }
+        _ = try db.insertMany(into: "auth_events", columns: [
+            SQLColumn("time", .text), SQLColumn("time_ms", .integer), SQLColumn("kind", .text), SQLColumn("db", .text),
+            SQLColumn("login", .text), SQLColumn("uid", .integer), SQLColumn("ip", .text), SQLColumn("evidence", .text),
+            SQLColumn("first_run", .integer),
+        ], rows: authEvents.map { e in
+            ([UTC.iso(e.time), e.time, e.kindName, e.db ?? "", e.login ?? "", e.uid ?? -1, e.ip ?? "", Self.evidenceText(e.evidence),
+              run] as SQLArguments).sqlValues
+        }, key: [], tail: "ON CONFLICT DO NOTHING")
     }
 
     /// Recomputes the place baselines (`design.md` §5) of the touched users from their sessions.
     public func refreshBaselines() throws {
-        try db.execute(sql: "DELETE FROM baselines WHERE (db, user) IN (SELECT db, login FROM touched_users)")
+        try db.execute(sql: #"DELETE FROM baselines WHERE (db, "user") IN (SELECT db, login FROM touched_users)"#)
         let scopes = [
             ("country", "i.country_code"),
             ("region", "i.country_code || '/' || i.region"),
@@ -477,8 +433,8 @@ public struct StoreTransaction: DetectionContext {
         ]
         for (scope, expression) in scopes {
             try db.execute(sql: """
-                INSERT INTO baselines (db, user, scope, value, first_seen, last_seen, sessions, days)
-                SELECT s.db, s.login, ?, \(expression), MIN(i.first_seen), MAX(i.last_seen), COUNT(DISTINCT s.id),
+                INSERT INTO baselines (db, "user", scope, value, first_seen, last_seen, sessions, days)
+                SELECT s.db, s.login, CAST(? AS TEXT), \(expression), MIN(i.first_seen), MAX(i.last_seen), COUNT(DISTINCT s.id),
                        COUNT(DISTINCT substr(i.first_seen, 1, 10))
                 FROM touched_users t
                 JOIN sessions s ON s.db = t.db AND s.login = t.login
@@ -496,14 +452,14 @@ public struct StoreTransaction: DetectionContext {
     public func upsert(finding f: Finding, run: Int64) throws -> Bool {
         let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM findings WHERE id = ?", arguments: [f.id]) ?? false
         try db.execute(sql: """
-            INSERT INTO findings (id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen,
+            INSERT INTO findings (id, rule, detector, severity, db, "user", user_id, session_key, session_identifier, first_seen,
                                   last_seen, summary, facts, evidence, recommend, rule_hash, geoip_build, first_run, last_run,
                                   discriminator, suppressed_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 discriminator = excluded.discriminator, suppressed_by = excluded.suppressed_by,
-                severity = excluded.severity, user = excluded.user, user_id = COALESCE(excluded.user_id, user_id),
-                first_seen = MIN(first_seen, excluded.first_seen), last_seen = MAX(last_seen, excluded.last_seen),
+                severity = excluded.severity, "user" = excluded."user", user_id = COALESCE(excluded.user_id, findings.user_id),
+                first_seen = LEAST(findings.first_seen, excluded.first_seen), last_seen = GREATEST(findings.last_seen, excluded.last_seen),
                 summary = excluded.summary, facts = excluded.facts, evidence = excluded.evidence,
                 recommend = excluded.recommend, rule_hash = excluded.rule_hash, geoip_build = excluded.geoip_build,
                 last_run = excluded.last_run
@@ -533,21 +489,21 @@ public struct StoreTransaction: DetectionContext {
         }
         var stored = r
         var isNew = false
-        if let row = try Row.fetchOne(db, sql: """
+        if let row = try SQLRow.fetchOne(db, sql: """
             SELECT id, status, severity, reasons FROM recommendations
             WHERE (action = ? AND db = ? AND target = ? AND status IN ('open', 'approved')) OR id = ?
             ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1
             """, arguments: [r.action.rawValue, r.db, r.target, r.id, r.id]) {
-            stored.id = row["id"]
-            stored.status = row["status"]
-            let severity = max(Severity(rawValue: row["severity"]) ?? r.severity, r.severity)
+            stored.id = row[0]
+            stored.status = row[1]
+            let severity = max(Severity(rawValue: row[2]) ?? r.severity, r.severity)
             stored.severity = severity
             try db.execute(sql: "UPDATE recommendations SET severity = ?, reasons = ?, last_run = ? WHERE id = ?",
                            arguments: [severity.rawValue, JSON.array(r.reasons.map { .string($0) }).serialized(), run, stored.id])
         } else {
             isNew = true
             try db.execute(sql: """
-                INSERT INTO recommendations (id, action, db, target, user, session_identifier, session_key, severity, status,
+                INSERT INTO recommendations (id, action, db, target, "user", session_identifier, session_key, severity, status,
                                              reasons, created_at, first_run, last_run)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
                 """, arguments: [r.id, r.action.rawValue, r.db, r.target, r.user, r.sessionIdentifier, r.sessionKey,
@@ -555,9 +511,9 @@ public struct StoreTransaction: DetectionContext {
             try record(r.id, event: "created", from: nil, to: "open", actor: "sessionguard", run: run)
         }
         for finding in r.findings {
-            try db.execute(sql: "INSERT INTO recommendation_findings (recommendation_id, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [stored.id, finding])
-            if !isNew, db.changesCount > 0 {
+            let added = try db.execute(sql: "INSERT INTO recommendation_findings (recommendation_id, finding_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                                       arguments: [stored.id, finding])
+            if !isNew, added > 0 {
                 try record(stored.id, event: "joined", from: stored.status, to: stored.status, actor: "sessionguard",
                            reason: "new finding \(finding)", run: run)
             }
@@ -574,11 +530,11 @@ public struct StoreTransaction: DetectionContext {
     /// is this file's head (or, for a file that was shorter than a full head then, its beginning).
     public func checkpoint(for identity: SourceIdentity) throws -> Checkpoint? {
         let full = identity.head.count
-        if let row = try Row.fetchOne(db, sql: "SELECT consumed, lines FROM checkpoints WHERE head_length = ? AND head_hash = ?",
+        if let row = try SQLRow.fetchOne(db, sql: "SELECT consumed, lines FROM checkpoints WHERE head_length = ? AND head_hash = ?",
                                       arguments: [full, identity.hash(length: full)]) {
             return Checkpoint(consumed: row[0], lines: row[1])
         }
-        let shorter = try Row.fetchAll(db, sql: """
+        let shorter = try SQLRow.fetchAll(db, sql: """
             SELECT head_length, head_hash, consumed, lines FROM checkpoints WHERE head_length < ? ORDER BY head_length DESC
             """, arguments: [full])
         for row in shorter where identity.hash(length: row[0]) == (row[1] as String) {
@@ -591,9 +547,9 @@ public struct StoreTransaction: DetectionContext {
     public func save(checkpoint: Checkpoint, for identity: SourceIdentity, run: Int64) throws {
         let length = min(identity.head.count, checkpoint.consumed)
         guard length > 0 else { return }  // nothing complete read yet: nothing to remember
-        for row in try Row.fetchAll(db, sql: "SELECT head_length, head_hash FROM checkpoints WHERE head_length < ?", arguments: [length])
+        for row in try SQLRow.fetchAll(db, sql: "SELECT head_length, head_hash FROM checkpoints WHERE head_length < ?", arguments: [length])
         where identity.hash(length: row[0]) == (row[1] as String) {
-            try db.execute(sql: "DELETE FROM checkpoints WHERE head_length = ? AND head_hash = ?", arguments: [row[0], row[1]])
+            try db.execute(sql: "DELETE FROM checkpoints WHERE head_length = ? AND head_hash = ?", arguments: [row.values[0], row.values[1]])
         }
         try db.execute(sql: """
             INSERT INTO checkpoints (head_length, head_hash, path, device, inode, consumed, lines, updated_at, run)
@@ -609,11 +565,11 @@ public struct StoreTransaction: DetectionContext {
     // MARK: reading back (explain, reports)
 
     static let findingColumns = """
-        id, rule, detector, severity, db, user, user_id, session_key, session_identifier, first_seen, last_seen, summary, facts,
+        id, rule, detector, severity, db, "user", user_id, session_key, session_identifier, first_seen, last_seen, summary, facts,
         evidence, recommend, rule_hash, geoip_build, discriminator, suppressed_by
         """
 
-    func decodeFinding(_ r: Row) -> Finding {
+    func decodeFinding(_ r: SQLRow) -> Finding {
         var evidence: [Evidence] = []
         if case .array(let items)? = JSON.parse(r[13]) {
             for case .object(let pairs) in items {
@@ -633,18 +589,18 @@ public struct StoreTransaction: DetectionContext {
     }
 
     public func finding(id: String) throws -> Finding? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE id = ?", arguments: [id]).map(decodeFinding)
+        try SQLRow.fetchOne(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE id = ?", arguments: [id]).map(decodeFinding)
     }
 
     /// The findings about one session (or login, or address: whatever their key names).
     public func findings(db name: String, key: String) throws -> [Finding] {
-        try Row.fetchAll(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE db = ? AND session_key = ? ORDER BY first_seen, id",
+        try SQLRow.fetchAll(db, sql: "SELECT \(Self.findingColumns) FROM findings WHERE db = ? AND session_key = ? ORDER BY first_seen, id",
                          arguments: [name, key]).map(decodeFinding)
     }
 
-    static let recommendationColumns = "id, action, db, target, user, session_identifier, session_key, severity, status, reasons"
+    static let recommendationColumns = #"id, action, db, target, "user", session_identifier, session_key, severity, status, reasons"#
 
-    func decodeRecommendation(_ r: Row) throws -> Recommendation {
+    func decodeRecommendation(_ r: SQLRow) throws -> Recommendation {
         var reasons: [String] = []
         if case .array(let items)? = JSON.parse(r[9]) { reasons = items.compactMap { if case .string(let s) = $0 { s } else { nil } } }
         let id: String = r[0]
@@ -657,13 +613,13 @@ public struct StoreTransaction: DetectionContext {
     }
 
     public func recommendation(id: String) throws -> Recommendation? {
-        try Row.fetchOne(db, sql: "SELECT \(Self.recommendationColumns) FROM recommendations WHERE id = ?", arguments: [id])
+        try SQLRow.fetchOne(db, sql: "SELECT \(Self.recommendationColumns) FROM recommendations WHERE id = ?", arguments: [id])
             .map(decodeRecommendation)
     }
 
     /// The recommendations a finding is part of.
     public func recommendations(finding: String) throws -> [Recommendation] {
-        try Row.fetchAll(db, sql: """
+        try SQLRow.fetchAll(db, sql: """
             SELECT \(Self.recommendationColumns) FROM recommendations
             WHERE id IN (SELECT recommendation_id FROM recommendation_findings WHERE finding_id = ?) ORDER BY id
             """, arguments: [finding]).map(decodeRecommendation)
@@ -671,7 +627,7 @@ public struct StoreTransaction: DetectionContext {
 
     /// Sessions whose identifier or key is `text` (in any database).
     public func sessions(matching text: String) throws -> [Session] {
-        try decode(Row.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE identifier = ? OR session_key = ? ORDER BY db, id",
+        try decode(SQLRow.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE identifier = ? OR session_key = ? ORDER BY db, id",
                                 arguments: [text, text]))
     }
 
