@@ -45,6 +45,11 @@ let package = Package(
                 "SessionGuard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Bulk write throughput of the store on both backends (bench/store.sh).
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["SessionGuard"],
+            path: "bench/store"),
         .testTarget(
             name: "SessionGuardTests",
             dependencies: ["SessionGuard"]),

@@ -236,39 +236,11 @@ struct EndToEndTests {
     @Test("killed (SIGKILL) at any point of a large ingest, a rerun leaves the store as one clean run would")
     func crash() throws {
         let dir = temporaryDirectory()
-        let log = dir.appendingPathComponent("odoo.log").path
-        let generate = Process()
-        generate.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        generate.arguments = [samplePath("Samples/generate_logs.py"), "--single-file", log, "--lines", "120000"]
-        generate.standardError = FileHandle.nullDevice
-        try generate.run()
-        generate.waitUntilExit()
-        try #require(generate.terminationStatus == 0)
+        let log = try generateLog(dir.appendingPathComponent("odoo.log").path, lines: 120_000)
         func arguments(_ store: String) -> [String] {
             ["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--quiet", "--store", store, log]
         }
-        func fingerprint(_ url: String) throws -> [String] {
-            let store = try SessionStore.open(url: url)
-            return try store.read(now: 0) { tx in
-                try tx.db.fetchAll(sql: "SELECT session_key, first_activity, last_activity, request_count FROM sessions ORDER BY session_key")
-                    .map { "\($0)" }
-                    + tx.db.fetchAll(sql: "SELECT COUNT(*), SUM(requests) FROM session_ips").map { "\($0)" }
-                    + tx.db.fetchAll(sql: "SELECT COUNT(*) FROM auth_events").map { "\($0)" }
-                    + tx.db.fetchAll(sql: "SELECT consumed, lines FROM checkpoints").map { "\($0)" }
-                    + tx.db.fetchAll(sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
-            }
-        }
-        /// The binary on `store`, started in the background.
-        func start(_ store: String) throws -> Process {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: Self.binary)
-            p.arguments = arguments(store)
-            p.currentDirectoryURL = packageRoot
-            p.standardOutput = FileHandle.nullDevice
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            return p
-        }
+        func start(_ store: String) throws -> Process { try Self.start(arguments(store)) }
         let clean = testStoreURL(dir, "clean.sqlite")
         #expect(try run(arguments(clean)).status == 0)
         let expected = try fingerprint(clean)
@@ -292,6 +264,75 @@ struct EndToEndTests {
         for p in both { p.waitUntilExit() }
         #expect(both.map(\.terminationStatus).sorted() == [0, 2], "\(both.map(\.terminationStatus))")
         #expect(try fingerprint(shared) == expected)
+    }
+
+    @Test("three hosts ingesting into one store at once, then one detect, store what one process over all their logs stores")
+    func concurrentHosts() throws {
+        let dir = temporaryDirectory()
+        // Three Odoo servers (one database each) of a hosting provider, sharing one store.
+        var logs: [String] = []
+        for host in 1...3 {
+            let path = try generateLog(dir.appendingPathComponent("raw\(host).log").path, lines: 15_000, seed: host)
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+                .replacingOccurrences(of: #"(?m)^([0-9-]+ [0-9:,]+ [0-9]+ [A-Z]+) prod "#, with: "$1 prod\(host) ",
+                                      options: .regularExpression)
+                .replacingOccurrences(of: "db:prod ", with: "db:prod\(host) ")
+            logs.append(writeLog(text, name: "host\(host).log", in: dir))
+        }
+        let common = ["--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z", "--quiet"]
+        let shared = testStoreURL(dir, "shared.sqlite")
+        let ingests = try logs.map { try Self.start(["ingest", "--store", shared] + common + [$0]) }
+        for p in ingests { p.waitUntilExit() }
+        #expect(ingests.map(\.terminationStatus) == [0, 0, 0])
+        #expect(try run(["detect", "--store", shared] + common).status == 0)
+
+        let single = testStoreURL(dir, "single.sqlite")
+        #expect(try run(["analyze", "--store", single] + common + logs).status == 0)
+        #expect(try fingerprint(shared) == fingerprint(single))
+        func recommendations(_ store: String) throws -> [String] {
+            try run(["recommendations", "list", "--json", "--store", store]).stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        let expected = try recommendations(single)
+        #expect(!expected.isEmpty)
+        #expect(try recommendations(shared) == expected)
+    }
+
+    /// Writes a generated Odoo log of about `lines` lines (`Samples/generate_logs.py`) and returns its path.
+    func generateLog(_ path: String, lines: Int, seed: Int? = nil) throws -> String {
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        generate.arguments = [samplePath("Samples/generate_logs.py"), "--single-file", path, "--lines", "\(lines)"]
+            + (seed.map { ["--seed", "\($0)"] } ?? [])
+        generate.standardError = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        try #require(generate.terminationStatus == 0)
+        return path
+    }
+
+    /// What a store holds, in a form two stores can be compared by.
+    func fingerprint(_ url: String) throws -> [String] {
+        let store = try SessionStore.open(url: url)
+        return try store.read(now: 0) { tx in
+            try tx.db.fetchAll(sql: "SELECT session_key, first_activity, last_activity, request_count FROM sessions ORDER BY session_key")
+                .map { "\($0)" }
+                + tx.db.fetchAll(sql: "SELECT COUNT(*), SUM(requests) FROM session_ips").map { "\($0)" }
+                + tx.db.fetchAll(sql: "SELECT COUNT(*) FROM auth_events").map { "\($0)" }
+                + tx.db.fetchAll(sql: "SELECT consumed, lines FROM checkpoints ORDER BY consumed, lines").map { "\($0)" }
+                + tx.db.fetchAll(sql: "SELECT id FROM findings ORDER BY id").map { "\($0)" }
+        }
+    }
+
+    /// The binary with `arguments`, started in the background.
+    static func start(_ arguments: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = arguments
+        p.currentDirectoryURL = packageRoot
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
     }
 
     @Test("config check shows what a configuration finds; analyze reads the configuration's sources when no file is named")

@@ -58,6 +58,29 @@ public struct Session: Sendable {
     /// detectors that must not miss a live session do not.
     public var probablyLoggedOut = false
 
+    public init(db: String, key: String, identifier: String?, uid: Int?, login: String?, firstActivity: Millis, lastActivity: Millis,
+                requests: Int, ips: [SessionIP], loggedOut: Bool = false, revoked: Bool = false, invalidated: Bool = false,
+                userAgent: String? = nil, firstEvidence: Evidence? = nil, lastEvidence: Evidence? = nil, source: String,
+                probablyLoggedOut: Bool = false) {
+        self.db = db
+        self.key = key
+        self.identifier = identifier
+        self.uid = uid
+        self.login = login
+        self.firstActivity = firstActivity
+        self.lastActivity = lastActivity
+        self.requests = requests
+        self.ips = ips
+        self.loggedOut = loggedOut
+        self.revoked = revoked
+        self.invalidated = invalidated
+        self.userAgent = userAgent
+        self.firstEvidence = firstEvidence
+        self.lastEvidence = lastEvidence
+        self.source = source
+        self.probablyLoggedOut = probablyLoggedOut
+    }
+
     /// The name a person recognises: the login where known, else `uid:<n>`.
     public var user: String {
         if let login { return login }

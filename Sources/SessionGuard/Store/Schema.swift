@@ -275,9 +275,12 @@ enum Schema {
     /// What only PostgreSQL needs, by migration.
     static let postgresOnly: [String: [String]] = [
         // `sg_merge_visits` as SQLite has it from Swift (`mergeVisits`): parse both lists, merge
-        // visits closer than `Visits.gap`, keep the newest `Visits.limit`.
+        // visits closer than `Visits.gap`, keep the newest `Visits.limit`. PL/pgSQL parses slowly,
+        // so the common case — what a run adds starts at or after the stored list's last visit —
+        // merges only that last visit with the new ones (the result is the same for the sorted,
+        // merged lists the store holds).
         "v2": ["""
-            CREATE OR REPLACE FUNCTION sg_merge_visits(a text, b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+            CREATE OR REPLACE FUNCTION sg_merge_visits_all(a text, b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
             DECLARE
                 v record;
                 cur_start bigint;
@@ -310,6 +313,47 @@ enum Schema {
                 n := array_length(starts, 1);
                 RETURN (SELECT string_agg(starts[i] || '-' || ends[i], ',' ORDER BY i)
                         FROM generate_series(greatest(1, n - \(Visits.limit - 1)), n) AS i);
+            END
+            $$
+            """, """
+            CREATE OR REPLACE FUNCTION sg_merge_visits(a text, b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+            DECLARE
+                last_visit text;
+                merged text;
+                visit text;
+                cur_start bigint;
+                cur_end bigint;
+                s bigint;
+                e bigint;
+                n int;
+            BEGIN
+                -- No query in this path: PL/pgSQL runs plain expressions fast, queries slowly.
+                last_visit := reverse(split_part(reverse(coalesce(a, '')), ',', 1));
+                IF last_visit ~ '^[0-9]{1,18}-[0-9]{1,18}$' AND b ~ '^[0-9]{1,18}-[0-9]{1,18}(,[0-9]{1,18}-[0-9]{1,18})*$' THEN
+                    cur_start := split_part(last_visit, '-', 1)::bigint;
+                    cur_end := split_part(last_visit, '-', 2)::bigint;
+                    IF cur_start <= cur_end AND split_part(b, '-', 1)::bigint >= cur_start THEN
+                        merged := left(a, length(a) - length(last_visit));
+                        FOREACH visit IN ARRAY string_to_array(b, ',') LOOP
+                            s := split_part(visit, '-', 1)::bigint;
+                            e := split_part(visit, '-', 2)::bigint;
+                            CONTINUE WHEN s > e;
+                            IF s < cur_start THEN RETURN sg_merge_visits_all(a, b); END IF;  -- not sorted after all
+                            IF s - cur_end <= \(Visits.gap) THEN
+                                cur_end := greatest(cur_end, e);
+                            ELSE
+                                merged := merged || cur_start || '-' || cur_end || ',';
+                                cur_start := s;
+                                cur_end := e;
+                            END IF;
+                        END LOOP;
+                        merged := merged || cur_start || '-' || cur_end;
+                        n := length(merged) - length(replace(merged, ',', '')) + 1;
+                        IF n <= \(Visits.limit) THEN RETURN merged; END IF;
+                        RETURN array_to_string((string_to_array(merged, ','))[n - \(Visits.limit - 1):n], ',');
+                    END IF;
+                END IF;
+                RETURN sg_merge_visits_all(a, b);
             END
             $$
             """],

@@ -170,7 +170,7 @@ public struct StoreTransaction: DetectionContext {
         let ids = sessions.map { idByKey["\($0.db)\u{1}\($0.key)"] ?? 0 }
 
         var ipRows: [[SQLValue]] = []
-        var users: [(db: String, uid: Int, login: String)] = []
+        var logins: [String: (db: String, uid: Int, login: String)] = [:]  // per (db, uid): the last one given wins
         for i in order {
             let s = sessions[i]
             for use in s.ips {
@@ -183,7 +183,9 @@ public struct StoreTransaction: DetectionContext {
                     l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence), Visits.encode(use.visits),
                 ] as SQLArguments).sqlValues)
             }
-            if let uid = s.uid, let login = s.login { users.append((s.db, uid, login)) }
+        }
+        for s in sessions {
+            if let uid = s.uid, let login = s.login { logins["\(s.db)\u{1}\(uid)"] = (s.db, uid, login) }
         }
         _ = try db.insertMany(into: "session_ips", columns: Self.sessionIPColumns, rows: ipRows, key: [0, 1], tail: """
             ON CONFLICT (session_id, ip) DO UPDATE SET
@@ -200,7 +202,7 @@ public struct StoreTransaction: DetectionContext {
                     "\($0) = CASE WHEN \(Self.noPlace) THEN session_ips.\($0) ELSE excluded.\($0) END"
                 }.joined(separator: ",\n    "))
             """)
-        users.sort { ($0.db, $0.uid) < ($1.db, $1.uid) }
+        let users = logins.values.sorted { ($0.db, $0.uid) < ($1.db, $1.uid) }
         _ = try db.insertMany(into: "users", columns: [SQLColumn("db", .text), SQLColumn("uid", .integer), SQLColumn("login", .text)],
                               rows: users.map { [.text($0.db), .integer(Int64($0.uid)), .text($0.login)] }, key: [0, 1], tail: "ON CONFLICT (db, uid) DO UPDATE SET login = excluded.login")
         // Sessions whose login the log did not show inherit it from what other sessions taught us.

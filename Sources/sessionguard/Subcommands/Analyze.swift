@@ -89,7 +89,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Rules directory (default: ./Rules).")
     var rules: String?
 
-    @Option(help: "Session store URL (default: sqlite:./sessionguard.sqlite).")
+    @Option(help: "Session store: sqlite:PATH, or postgres://… (libpq URL; PGHOST, PGDATABASE… fill the rest) (default: the configuration's, else sqlite:./sessionguard.sqlite).")
     var store: String?
 
     @Option(help: "Directory to write report.json into.")
@@ -163,11 +163,7 @@ struct RunOptions: ParsableArguments {
         // Everything that can be wrong with rules or databases fails before any input is read.
         let loadedRules = try shared.loadRules(rules, configuration)
         let locator = try shared.openGeoIP(configuration)
-        let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
-        let sessionStore: SessionStore
-        do { sessionStore = try SessionStore.open(url: storeURL) } catch {
-            throw CLIError(message: "cannot open the store: \(error.description)", code: 2)
-        }
+        let sessionStore = try shared.openStore(store, configuration)
 
         var inputs: [String] = []
         for path in logs where !inputs.contains(path) { inputs.append(path) }  // a file named twice is read once

@@ -24,7 +24,7 @@ struct ConfigCommand: ParsableCommand {
         @Option(help: "Rules directory (default: the configuration's, else ./Rules).")
         var rules: String?
 
-        @Option(help: "Session store URL (default: the configuration's, else sqlite:./sessionguard.sqlite).")
+        @Option(help: "Session store: sqlite:PATH, or postgres://… (libpq URL; PGHOST, PGDATABASE… fill the rest) (default: the configuration's, else sqlite:./sessionguard.sqlite).")
         var store: String?
 
         func run() throws {
@@ -72,11 +72,17 @@ struct ConfigCommand: ParsableCommand {
             let storeURL = store ?? configuration.store ?? "sqlite:sessionguard.sqlite"
             var sessionStore: SessionStore?
             do {
-                sessionStore = try SessionStore.open(url: storeURL, mustExist: true)
-                let last = try sessionStore!.read(now: now) { try $0.lastSuccess() }
-                say("Store: \(storeURL): last successful run \(last.map(UTC.iso) ?? "none yet")")
+                let opened = try SessionStore.open(url: storeURL, mustExist: true)
+                sessionStore = opened
+                let last = try opened.read(now: now) { try $0.lastSuccess() }
+                say("Store: \(opened.isPostgres ? "PostgreSQL " : "")\(opened.location): last successful run \(last.map(UTC.iso) ?? "none yet")")
             } catch {
-                say("Store: \(storeURL): not created yet (the first run creates it)")
+                if SessionStore.isPostgres(url: storeURL) {
+                    problems += 1
+                    say("Store: PROBLEM: \(error)")  // libpq's messages name the server, never the password
+                } else {
+                    say("Store: \(storeURL): not created yet (the first run creates it)")
+                }
             }
             say("Report: \(configuration.report ?? "none (give --report DIR or report: in the configuration)")")
             say("fail_on: \(configuration.failOn?.rawValue ?? "none"); sessions.max_inactivity: "

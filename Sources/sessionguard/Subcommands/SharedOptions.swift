@@ -66,7 +66,7 @@ extension SharedOptions {
 
 /// The store (and configuration) options of the commands that only read or decide.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "Session store URL (default: the configuration's, else sqlite:./sessionguard.sqlite).")
+    @Option(help: "Session store: sqlite:PATH, or postgres://… (libpq URL; PGHOST, PGDATABASE… fill the rest) (default: the configuration's, else sqlite:./sessionguard.sqlite).")
     var store: String?
 
     @Option(help: "Configuration file (default: ./sessionguard.yml if present).")
