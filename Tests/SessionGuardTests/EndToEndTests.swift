@@ -231,6 +231,11 @@ struct EndToEndTests {
         let deploy = try Configuration.load(path: samplePath("Samples/deploy/sessionguard.yml"))
         #expect(deploy.store == "sqlite:/var/lib/sessionguard/sessionguard.sqlite" && deploy.failOn == .high)
         #expect(deploy.sessionsDir == "/var/lib/odoo/.local/share/Odoo/sessions" && deploy.revokeDelaySeconds == 120)
+        let odoo = dir.appendingPathComponent("odoo.yml")
+        try "odoo_db: [postgres:///prod, \"staging=postgres://db.example.com/odoo_staging\"]\n".write(to: odoo, atomically: true, encoding: .utf8)
+        #expect(try Configuration.load(path: odoo.path).odooDatabases == ["postgres:///prod", "staging=postgres://db.example.com/odoo_staging"])
+        try "odoo_db: prod\n".write(to: odoo, atomically: true, encoding: .utf8)
+        #expect { _ = try Configuration.load(path: odoo.path) } throws: { "\($0)".contains("odoo_db takes postgres://") && "\($0)".contains(":1:") }
     }
 
     @Test("killed (SIGKILL) at any point of a large ingest, a rerun leaves the store as one clean run would")

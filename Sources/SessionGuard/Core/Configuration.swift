@@ -17,6 +17,8 @@ public struct Configuration: Sendable {
     public var autoApprove: Severity?
     /// Odoo's sessions directory: what `revoke` deletes in, and an input of analyze and ingest.
     public var sessionsDir: String?
+    /// Odoo's databases (`URL` or `DB=URL`): `res_device_log` read by analyze and ingest, marked by revoke.
+    public var odooDatabases: [String] = []
     /// How long `revoke --apply` waits for requests in flight before looking again (seconds).
     public var revokeDelaySeconds: Int?
     /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
@@ -26,7 +28,7 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay", "odoo_db"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
@@ -50,6 +52,14 @@ public struct Configuration: Sendable {
             if p == "none" || p.hasPrefix("/") || dir.isEmpty { return p }
             return (dir as NSString).appendingPathComponent(p)
         }
+        /// A scalar or a sequence, as a list.
+        func list(_ value: Node, _ problem: String) throws(RuleError) -> [Node] {
+            switch value {
+            case .sequence(let items): return Array(items)
+            case .scalar: return [value]
+            default: throw RuleLoader.located(path, value, problem)
+            }
+        }
         for (key, value) in map {
             let k = key.string ?? ""
             guard keys.contains(k) else {
@@ -64,15 +74,16 @@ public struct Configuration: Sendable {
             case "report": config.report = text.map(resolve)
             case "format": config.format = text
             case "sources":
-                let items: [Node]
-                switch value {
-                case .sequence(let list): items = Array(list)
-                case .scalar: items = [value]
-                default: throw RuleLoader.located(path, value, "sources is a list of log files or glob patterns")
-                }
-                for item in items {
+                for item in try list(value, "sources is a list of log files or glob patterns") {
                     guard let t = item.string, !t.isEmpty else { throw RuleLoader.located(path, item, "a source is a path or a glob pattern") }
                     config.sources.append(resolve(t))
+                }
+            case "odoo_db":
+                for item in try list(value, "odoo_db is a PostgreSQL URL (or DB=URL), or a list of them") {
+                    guard let t = item.string, t.contains("://") else {
+                        throw RuleLoader.located(path, item, "odoo_db takes postgres://… URLs (or DB=postgres://…)")
+                    }
+                    config.odooDatabases.append(t)
                 }
             case "store":
                 if let t = text {

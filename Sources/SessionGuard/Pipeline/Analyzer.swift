@@ -21,6 +21,8 @@ public struct AnalyzeOptions: Sendable {
     public var sessionFiles: String?
     /// Odoo's device log exported as CSV, per database (db → file).
     public var deviceLogs: [(db: String, path: String)] = []
+    /// Odoo's databases (`URL` or `DB=URL`), whose `res_device_log` is read as an input.
+    public var odooDatabases: [String] = []
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -73,6 +75,8 @@ public final class Analyzer {
     public func run(_ options: AnalyzeOptions, beforeCommit: (AnalysisResult) throws -> Void = { _ in }) throws -> AnalysisResult {
         let started = Date()
         var duplicates: [(path: String, sameAs: String)] = []
+        // Odoo's databases are connected to before any log is read: a wrong URL fails at once.
+        let odooDatabases = options.ingest ? try options.odooDatabases.map { spec throws(RevokeError) in try OdooDatabase(spec) } : []
         // Ingest: parse and sessionize every input in time order.
         let interner = Interner()
         // request_match rules' watches, one bit each (rules watching for the same thing share one).
@@ -129,6 +133,7 @@ public final class Analyzer {
         }
         if options.ingest {
             for (db, path) in options.deviceLogs { sessions += try DeviceLog.sessions(csv: path, db: db) }
+            for database in odooDatabases { sessions += try database.sessions() }
         }
         phase("read")
         for i in sessions.indices {

@@ -14,34 +14,59 @@ public enum DeviceLog {
         let lines = CSV.lines(text)
         guard let header = lines.first else { return [] }
         let names = CSV.fields(header).map { $0.lowercased() }
-        func column(_ name: String) -> Int? { names.firstIndex(of: name) }
-        guard let idColumn = column("session_identifier") else {
+        guard names.contains("session_identifier") else {
             throw RevokeError(message: "\(path):1: no session_identifier column (found: \(names.joined(separator: ", ")))")
         }
-        let user = column("user_id"), ip = column("ip_address"), agent = column("user_agent"), platform = column("platform"),
-            browser = column("browser"), first = column("first_activity"), last = column("last_activity"), revoked = column("revoked")
+        var rows: [Row] = []
+        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let fields = CSV.fields(line)
+            var values: [String: String] = [:]
+            for (i, name) in names.enumerated() where i < fields.count && !fields[i].isEmpty { values[name] = fields[i] }
+            rows.append(Row(place: "\(path):\(n + 1)", values: values))
+        }
+        return try sessions(rows: rows, db: db)
+    }
+
+    /// One row of the table, by lowercase column name (NULL and empty values left out), and where it
+    /// came from for messages.
+    public struct Row: Sendable {
+        public var place: String
+        public var values: [String: String]
+
+        public init(place: String, values: [String: String]) {
+            self.place = place
+            self.values = values
+        }
+    }
+
+    /// Rows of `res_device_log` (a CSV export or the table itself) as sessions of database `db`.
+    /// `logins` (from `res_users`) names the users.
+    public static func sessions(rows: [Row], db: String, logins: [Int: String] = [:]) throws(RevokeError) -> [Session] {
         var byIdentifier: [String: Session] = [:]
         var order: [String] = []
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let f = CSV.fields(line)
-            func value(_ c: Int?) -> String? { c.flatMap { $0 < f.count && !f[$0].isEmpty ? f[$0] : nil } }
-            guard let identifier = value(idColumn), OdooSessionsDirectory.isIdentifier(identifier) else {
-                throw RevokeError(message: "\(path):\(n + 1): not a session identifier")
+        for row in rows {
+            func value(_ name: String) -> String? { row.values[name] }
+            guard let identifier = value("session_identifier"), OdooSessionsDirectory.isIdentifier(identifier) else {
+                throw RevokeError(message: "\(row.place): not a session identifier")
             }
             // Naive UTC timestamps (`2025-03-14 20:58:14.123`): the fraction is dropped.
-            func time(_ c: Int?) -> Millis? { value(c).flatMap { UTC.parse(String($0.prefix(19))) } }
-            let start = time(first) ?? time(last), end = time(last) ?? time(first)
-            guard let start, let end else { throw RevokeError(message: "\(path):\(n + 1): no first or last activity") }
+            func time(_ name: String) -> Millis? { value(name).flatMap { UTC.parse(String($0.prefix(19))) } }
+            let start = time("first_activity") ?? time("last_activity"), end = time("last_activity") ?? time("first_activity")
+            guard let start, let end else { throw RevokeError(message: "\(row.place): no first or last activity") }
+            let uid = value("user_id").flatMap { Int($0) }
             var session = byIdentifier[identifier] ?? Session(
-                db: db, key: "sid:\(identifier)", identifier: identifier, uid: value(user).flatMap { Int($0) }, login: nil,
-                firstActivity: start, lastActivity: end, requests: 0, ips: [], loggedOut: false, revoked: false, invalidated: false,
-                userAgent: nil, firstEvidence: nil, lastEvidence: nil, source: "device-log")
+                db: db, key: "sid:\(identifier)", identifier: identifier, uid: uid, login: uid.flatMap { logins[$0] },
+                firstActivity: start, lastActivity: end, requests: 0, ips: [], source: "device-log")
             if byIdentifier[identifier] == nil { order.append(identifier) }
             session.firstActivity = min(session.firstActivity, start)
             session.lastActivity = max(session.lastActivity, end)
-            if let text = value(revoked)?.lowercased(), ["t", "true", "1", "yes"].contains(text) { session.revoked = true }
-            if let ua = value(agent) { session.userAgent = ua } else if let p = value(platform) { session.userAgent = "\(p)/\(value(browser) ?? "other")" }
-            if let address = value(ip), IPAddress(address) != nil {
+            if let text = value("revoked")?.lowercased(), ["t", "true", "1", "yes"].contains(text) { session.revoked = true }
+            if let ua = value("user_agent") {
+                session.userAgent = ua
+            } else if let platform = value("platform") {
+                session.userAgent = "\(platform)/\(value("browser") ?? "other")"
+            }
+            if let address = value("ip_address"), IPAddress(address) != nil {
                 let visits = start == end ? [Visit(start, start)] : [Visit(start, start), Visit(end, end)]
                 if let i = session.ips.firstIndex(where: { $0.ip == address }) {
                     session.ips[i].firstSeen = min(session.ips[i].firstSeen, start)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// `sessionguard revoke` (`design.md` §8): ends the sessions of approved recommendations the way
-/// Odoo's own Revoke button does — deleting their session files — and records what happened.
+/// Odoo's own Revoke button does — deleting their session files, and marking their rows of
+/// `res_device_log` revoked where Odoo's database is given — and records what happened.
 public enum Revoker {
     /// What revoking one recommendation means, before anything is done.
     public struct Item: Sendable {
@@ -15,8 +16,10 @@ public enum Revoker {
     }
 
     /// The plan: every approved revocation — and every open one at or above `autoApprove` — with
-    /// the sessions and files it concerns.
-    public static func plan(_ tx: StoreTransaction, sessions: OdooSessionsDirectory, autoApprove: Severity? = nil) throws -> [Item] {
+    /// the sessions and files it concerns. `databases` (by database name) add, for a user's
+    /// sessions, those `res_device_log` knows and does not mark revoked.
+    public static func plan(_ tx: StoreTransaction, sessions: OdooSessionsDirectory, databases: [String: OdooDatabase] = [:],
+                            autoApprove: Severity? = nil) throws -> [Item] {
         var candidates = try tx.recommendations(status: "approved").map(\.recommendation)
         if let level = autoApprove { candidates += try tx.recommendations(status: "open", minSeverity: level).map(\.recommendation) }
         let approved = candidates.filter { $0.action == .revokeSession || $0.action == .revokeUserSessions }
@@ -33,14 +36,19 @@ public enum Revoker {
                 }
                 item.identifiers = [identifier]
             default:
-                // Every session of that user in that database, from the session files themselves.
+                // Every session of that user in that database: from the session files themselves, and
+                // from res_device_log's rows not marked revoked.
                 if index == nil { index = sessions.sessions() }
-                let uid = try tx.uid(db: r.db, login: r.user)
+                let database = databases[r.db]
+                let uid = try database?.uid(login: r.user) ?? tx.uid(db: r.db, login: r.user)
                 // (One identifier can have several files: Odoo 19 rotates the sid, keeping its first 42 characters.)
                 var seen: Set<String> = []
                 item.identifiers = index!.filter { s in
                     s.db == r.db && (s.login == r.user || (uid != nil && s.uid == uid))
                 }.map(\.identifier).filter { seen.insert($0).inserted }
+                if let database, let uid {
+                    item.identifiers += try database.liveIdentifiers(uid: uid).filter { seen.insert($0).inserted }
+                }
             }
             do {
                 for identifier in item.identifiers { item.files += try sessions.files(of: identifier).count }
@@ -50,6 +58,18 @@ public enum Revoker {
             items.append(item)
         }
         return items
+    }
+
+    /// Marks the device rows of every item whose files `deleted` could delete revoked, in its
+    /// database if one is given (as Odoo does: files first, then rows — never a row marked for a
+    /// session that is still there); returns how many rows changed per item (nil: no database for it).
+    public static func markRevoked(_ items: [Item], after deleted: [Result<Int, RevokeError>],
+                                   databases: [String: OdooDatabase]) -> [Result<Int?, RevokeError>] {
+        zip(items, deleted).map { item, deletion in
+            if case .failure(let error) = deletion { return .failure(error) }
+            guard let database = databases[item.recommendation.db] else { return .success(nil) }
+            do throws(RevokeError) { return .success(try database.markRevoked(item.identifiers)) } catch { return .failure(error) }
+        }
     }
 
     /// Deletes the files of every item without a problem; returns how many went, per item.

@@ -65,7 +65,10 @@ public final class SessionStore {
         guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }  // an existing store others could read
-        close(fd)
+        // Processes opening a new store at once migrate one after the other (GRDB's migrator checks
+        // and applies in separate transactions). flock is independent of SQLite's fcntl locks.
+        _ = flock(fd, LOCK_EX)
+        defer { close(fd) }
         do {
             var config = GRDB.Configuration()
             config.foreignKeysEnabled = true

@@ -113,6 +113,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("device-log"), help: "Odoo's res_device_log exported as CSV, as DB=FILE (repeatable): devices, addresses and revocations merge with the logs' sessions.")
     var deviceLogs: [String] = []
 
+    @Option(name: .customLong("odoo-db"), help: "Odoo's database, as postgres://… or DB=postgres://… when the logs name it differently (repeatable): its res_device_log and res_users merge with the logs' sessions (default: the configuration's odoo_db).")
+    var odooDatabases: [String] = []
+
     @Option(name: .customLong("session-files"), help: "Odoo's sessions directory (<data_dir>/sessions), read as an input: live sessions without log lines are judged too.")
     var sessionFiles: String?
 
@@ -177,6 +180,7 @@ struct RunOptions: ParsableArguments {
             }
             options.deviceLogs.append((String(entry[..<eq]), String(entry[entry.index(after: eq)...])))
         }
+        options.odooDatabases = odooDatabases.isEmpty ? configuration.odooDatabases : odooDatabases
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash

@@ -108,6 +108,17 @@ struct ConfigCommand: ParsableCommand {
                 }
                 if files.isEmpty { problems += 1 }
             }
+
+            // Odoo's databases (res_device_log).
+            for spec in configuration.odooDatabases {
+                do {
+                    let database = try OdooDatabase(spec)
+                    say("Odoo database \(database.db): \(database.location): res_device_log with \(database.deviceColumns)")
+                } catch {
+                    problems += 1
+                    say("Odoo database: PROBLEM: \(error.message)")
+                }
+            }
             if problems > 0 { throw ExitCode(2) }
         }
     }
