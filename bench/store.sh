@@ -28,11 +28,12 @@ mkdir -p "$BENCH_DIR"
 
 if [[ -z ${SESSIONGUARD_TEST_POSTGRES:-} ]]; then exec scripts/with-postgres "$0" "$@"; fi
 pg() { psql "$SESSIONGUARD_TEST_POSTGRES" -qAtc "$1"; }
+sep='?'; [[ $SESSIONGUARD_TEST_POSTGRES == *'?'* ]] && sep='&'
 # A fresh store URL per measurement: a new SQLite file, or a new PostgreSQL schema.
 fresh() {
     case $1 in
     sqlite) rm -f "$BENCH_DIR/store-bench.sqlite"; echo "sqlite:$BENCH_DIR/store-bench.sqlite" ;;
-    postgres) pg "DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"; echo "$SESSIONGUARD_TEST_POSTGRES?options=-csearch_path%3Dbench" ;;
+    postgres) pg "DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"; echo "$SESSIONGUARD_TEST_POSTGRES${sep}options=-csearch_path%3Dbench" ;;
     esac
 }
 

@@ -42,6 +42,38 @@ struct StoreTests {
         #expect(widened?.lastEvidence == Evidence(file: "odoo.log", line: 9))
     }
 
+    @Test("visit lists are stored merged, whatever the source gave, and merge the same way on every backend")
+    func visitsStoredMerged() throws {
+        let store = try testStore()
+        // Two points of one stretch, as session files and the device log give them (under 30 minutes apart).
+        var first = session(requests: 1, last: "2025-03-14T10:00:00Z")
+        first.ips[0].visits = [Visit(1_000, 1_000), Visit(2_000, 2_000)]
+        var later = session(requests: 1, last: "2025-03-15T10:00:00Z")
+        later.ips[0].visits = [Visit(2_500, 2_500), Visit(5_000_000, 5_000_000)]
+        for s in [first, later] {
+            try store.transaction(now: 0) { tx in
+                let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+                _ = try tx.upsert(sessions: [s], run: run)
+            }
+        }
+        let visits = try store.read(now: 0) { try $0.sessions(ids: [1]) }.first?.ips.first?.visits
+        #expect(visits == [Visit(1_000, 2_500), Visit(5_000_000, 5_000_000)])
+    }
+
+    @Test("a PostgreSQL URL libpq cannot parse is an error that shows no password; postgres: without // is not a file name")
+    func postgresURLErrors() throws {
+        for url in ["postgres://sg:s3cretPW@[::1/db", "postgres://sg:s3cret%zzPW@localhost/db"] {
+            #expect {
+                _ = try SessionStore.open(url: url)
+            } throws: { error in
+                !"\(error)".contains("s3cret") && "\(error)".contains("PostgreSQL")
+            }
+        }
+        let dir = temporaryDirectory()
+        #expect(throws: StoreError.self) { _ = try SessionStore.open(url: "postgres:\(dir.path)/db") }
+        #expect(!FileManager.default.fileExists(atPath: "postgres:\(dir.path)/db"))
+    }
+
     @Test("a run without GeoIP keeps the places an earlier run stored")
     func keepsPlaces() throws {
         let store = try testStore()

@@ -154,9 +154,13 @@ public final class Analyzer {
             return Self.partition(db: db, user: user, count: p.count) == p.index
         }
 
+        let phasesBefore = phases.count
         return try store.transaction(now: options.now) { tx in
-            // One detect at a time judges the store (ingests on other hosts go on meanwhile).
-            if options.detect { try tx.lock("detect") }
+            phases.removeSubrange(phasesBefore...)  // (a PostgreSQL transaction that met a deadlock runs again)
+            // One detect at a time judges the store. Ingests on other hosts go on together, but not
+            // while a detect runs: "changed since the last detect" compares run ids, which are handed
+            // out when runs start, so a detect must not start while an ingest is still to commit.
+            try tx.lock("detect", shared: !options.detect)
             let lastDetect = try tx.lastDetectRun(partition: part)
             let run = try tx.beginRun(kind: kind, host: options.host, configHash: options.configHash,
                                       rulesHash: rulesHash, geoip: geoipBuild, partition: part)
@@ -207,6 +211,7 @@ public final class Analyzer {
             // ingest runs changed since the last detect, and every session still alive, which tonight's
             // logs may not show at all (a forgotten session, an offboarded user's, the far side of a move
             // that crossed midnight).
+            try tx.fillLogins(ids: nil)  // what ingests on other hosts taught each other
             let live = try tx.liveSessionIDs(since: options.now - options.sessionizer.maxInactivity)
             let changed = try tx.sessionIDs(changedAfterRun: lastDetect)
             let stored = try tx.sessions(ids: Array(Set(ids).union(live).union(changed)).sorted())

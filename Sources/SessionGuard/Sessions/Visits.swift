@@ -56,6 +56,15 @@ public enum Visits {
         visits = all
     }
 
+    /// `visits` sorted and merged (as `merge` leaves them). The store keeps visit lists in this form
+    /// only: PostgreSQL's `sg_merge_visits` relies on it. Sources that give two points of one stretch
+    /// (session files, the device log) may give them closer than `gap`.
+    public static func normalized(_ visits: [Visit]) -> [Visit] {
+        var result: [Visit] = []
+        merge(&result, visits)
+        return result
+    }
+
     /// The store's text form: `start-end` in epoch milliseconds, comma separated.
     public static func encode(_ visits: [Visit]) -> String {
         visits.map { "\($0.start)-\($0.end)" }.joined(separator: ",")

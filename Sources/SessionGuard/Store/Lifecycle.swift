@@ -45,8 +45,10 @@ extension StoreTransaction {
         ((try? String.fetchOne(db, sql: "SELECT id FROM recommendations WHERE id = ?", arguments: [id])) ?? nil) != nil
     }
 
+    /// The status of `id`, its row locked until the transaction ends (PostgreSQL: an analyst's
+    /// decision and a detect's expiry cannot both read "open" and both write).
     func status(of id: String) throws -> String {
-        guard let status = try String.fetchOne(db, sql: "SELECT status FROM recommendations WHERE id = ?", arguments: [id]) else {
+        guard let status = try String.fetchOne(db, sql: "SELECT status FROM recommendations WHERE id = ?\(forUpdate)", arguments: [id]) else {
             throw LifecycleError(message: "\(id): no such recommendation")
         }
         return status
@@ -106,13 +108,16 @@ extension StoreTransaction {
               AND (s.logged_out = 1 OR s.revoked = 1 OR s.invalidated = 1 OR s.last_activity < ?)
             ORDER BY r.id
             """, arguments: [UTC.iso(now - lifetime)])
+        var expired: [String] = []
         for id in ids {
             let from = try status(of: id)
+            guard from == "open" || from == "approved" else { continue }  // decided meanwhile
+            expired.append(id)
             try db.execute(sql: "UPDATE recommendations SET status = 'expired' WHERE id = ?", arguments: [id])
             try record(id, event: "expired", from: from, to: "expired", actor: "sessionguard",
                        reason: "the session ended on its own", run: run)
         }
-        return ids
+        return expired
     }
 
     /// Recommendations by status and minimum severity, most severe and newest first.

@@ -31,7 +31,7 @@ public final class PostgresConnection: SQLDatabase {
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(connection)).trimmingCharacters(in: .whitespacesAndNewlines)
             PQfinish(connection)
-            throw PostgresError(message: "cannot connect to PostgreSQL: \(message)", sqlState: nil)
+            throw PostgresError(message: "cannot connect to PostgreSQL: \(Self.redact(message, conninfo))", sqlState: nil)
         }
         self.connection = connection
         _ = PQsetClientEncoding(connection, "UTF8")
@@ -40,6 +40,35 @@ public final class PostgresConnection: SQLDatabase {
     }
 
     deinit { PQfinish(connection) }
+
+    /// `message` without the secrets of `conninfo`: libpq quotes a URL it cannot parse, or the part
+    /// it choked on, password included.
+    static func redact(_ message: String, _ conninfo: String) -> String {
+        var secrets = [conninfo]
+        if let scheme = conninfo.range(of: "://") {
+            let rest = conninfo[scheme.upperBound...]
+            if let at = rest.lastIndex(of: "@") {
+                let userinfo = rest[..<at]
+                if let colon = userinfo.firstIndex(of: ":") {
+                    let password = String(userinfo[userinfo.index(after: colon)...])
+                    secrets += [String(userinfo), password, password.removingPercentEncoding ?? password]
+                }
+            }
+        }
+        for pair in conninfo.split(separator: " ") where pair.hasPrefix("password=") {
+            secrets.append(String(pair.dropFirst("password=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
+        }
+        var text = message
+        for secret in secrets.sorted(by: { $0.count > $1.count }) where secret.count >= 3 {
+            text = text.replacingOccurrences(of: secret, with: "…")
+        }
+        return text
+    }
+
+    /// Connects again if the server closed the connection (a long parse can outlast an idle timeout).
+    func ensureConnected() {
+        if PQstatus(connection) != CONNECTION_OK { PQreset(connection) }
+    }
 
     /// Where the connection went, without credentials: `user@host:port/db`.
     public var location: String {

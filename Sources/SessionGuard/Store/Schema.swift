@@ -242,24 +242,36 @@ enum Schema {
     }
 
     /// Brings a PostgreSQL store up to date, recording what ran in `sessionguard_migrations`. An
-    /// advisory lock makes hosts that start at the same moment migrate one after the other.
+    /// advisory lock makes hosts that start at the same moment migrate one after the other. With
+    /// nothing pending (every run but the first after an upgrade) nothing is locked or created, so a
+    /// role that may only read and write the tables is enough then.
     static func migrate(_ db: PostgresConnection) throws {
+        guard try !pending(db).isEmpty else { return }
         try db.inTransaction("BEGIN") {
-            try db.execute(sql: "SELECT pg_advisory_xact_lock(\(advisoryLock("migrate")))")
+            try db.execute(sql: "SELECT pg_advisory_xact_lock(\(advisoryKey))", arguments: ["migrate"])
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS sessionguard_migrations (id TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """)
-            let applied = Set(try db.values(sql: "SELECT id FROM sessionguard_migrations") as [String])
-            for migration in migrations where !applied.contains(migration.id) {
-                for statement in migration.statements { try db.execute(sql: postgres(statement)) }
-                for statement in postgresOnly[migration.id] ?? [] { try db.execute(sql: statement) }
-                try db.execute(sql: "INSERT INTO sessionguard_migrations (id) VALUES (?)", arguments: [migration.id])
+            for id in try pending(db) {
+                let statements = id == functionsID ? postgresFunctions : (migrations.first { $0.id == id }?.statements ?? []).map(postgres)
+                for statement in statements { try db.execute(sql: statement) }
+                try db.execute(sql: "INSERT INTO sessionguard_migrations (id) VALUES (?)", arguments: [id])
             }
         }
     }
 
-    /// The key of an advisory lock named `name` (PostgreSQL only).
-    static func advisoryLock(_ name: String) -> String { "hashtextextended('sessionguard.\(name)', 0)" }
+    /// The migrations a PostgreSQL store has not had yet, in order; the functions last.
+    static func pending(_ db: PostgresConnection) throws -> [String] {
+        let exists: Bool = try db.value(sql: "SELECT to_regclass('sessionguard_migrations') IS NOT NULL") ?? false
+        let applied: Set<String> = exists ? Set(try db.values(sql: "SELECT id FROM sessionguard_migrations")) : []
+        return (migrations.map(\.id) + [functionsID]).filter { !applied.contains($0) }
+    }
+
+    /// The functions are (re)created whenever their text changes (it holds `Visits.gap` and `Visits.limit`).
+    static var functionsID: String { "functions-" + StableHash.hex(postgresFunctions) }
+
+    /// The key of the advisory lock named by the statement's parameter, in this schema (PostgreSQL).
+    static let advisoryKey = "hashtextextended('sessionguard.' || current_schema() || '.' || CAST(? AS TEXT), 0)"
 
     /// DDL in PostgreSQL's words: 64-bit integers (byte offsets, inodes), double precision, identity
     /// keys, and byte-order text so ISO times and identifiers compare the same as in SQLite whatever
@@ -272,14 +284,14 @@ enum Schema {
             .replacingOccurrences(of: #"\bTEXT\b"#, with: #"TEXT COLLATE "C""#, options: .regularExpression)
     }
 
-    /// What only PostgreSQL needs, by migration.
-    static let postgresOnly: [String: [String]] = [
+    /// What only PostgreSQL needs: SQLite has these functions from Swift.
+    static let postgresFunctions: [String] = [
         // `sg_merge_visits` as SQLite has it from Swift (`mergeVisits`): parse both lists, merge
         // visits closer than `Visits.gap`, keep the newest `Visits.limit`. PL/pgSQL parses slowly,
         // so the common case — what a run adds starts at or after the stored list's last visit —
         // merges only that last visit with the new ones (the result is the same for the sorted,
         // merged lists the store holds).
-        "v2": ["""
+        """
             CREATE OR REPLACE FUNCTION sg_merge_visits_all(a text, b text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
             DECLARE
                 v record;
@@ -356,7 +368,7 @@ enum Schema {
                 RETURN sg_merge_visits_all(a, b);
             END
             $$
-            """],
+            """,
     ]
 
     /// `sg_merge_visits(old, new)`: the union of two visit lists (see `Visits`), used when a

@@ -36,7 +36,13 @@ public final class SessionStore {
     /// `mustExist`: for commands that only read or decide (explain, recommendations, runs), a
     /// mistyped SQLite path is an error instead of a new empty store.
     public static func open(url: String, mustExist: Bool = false) throws(StoreError) -> SessionStore {
-        if isPostgres(url: url) { return try SessionStore(postgres: url) }
+        if isPostgres(url: url) {
+            let lower = url.lowercased()
+            guard lower.hasPrefix("postgres://") || lower.hasPrefix("postgresql://") else {
+                throw StoreError("a PostgreSQL store is named by a URL: postgres://user@host:port/database (not '\(url.prefix(12))…')")
+            }
+            return try SessionStore(postgres: url)
+        }
         var path = url
         if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") {
             path.removeFirst("sqlite:".count)
@@ -48,8 +54,11 @@ public final class SessionStore {
         return try SessionStore(path: path)
     }
 
-    /// Whether `url` names a PostgreSQL store.
-    public static func isPostgres(url: String) -> Bool { url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") }
+    /// Whether `url` names a PostgreSQL store (`postgres:…` is never taken for a file name).
+    public static func isPostgres(url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("postgres:") || lower.hasPrefix("postgresql:")
+    }
 
     /// An SQLite store at `path`.
     public init(path: String) throws(StoreError) {
@@ -130,6 +139,7 @@ public final class SessionStore {
 extension PostgresConnection {
     /// Runs `body` between `begin` and COMMIT, rolling back when it throws.
     func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        ensureConnected()
         try execute(sql: begin)
         do {
             let value = try body()

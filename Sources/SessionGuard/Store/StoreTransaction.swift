@@ -40,11 +40,17 @@ public struct StoreTransaction: DetectionContext {
         return Evidence(file: String(text[..<colon]), line: line)
     }
 
+    /// ` FOR UPDATE` in PostgreSQL, where transactions run side by side; nothing in SQLite, where
+    /// write transactions run one at a time.
+    var forUpdate: String { db.dialect == .postgres ? " FOR UPDATE" : "" }
+
     /// Holds the advisory lock `name` until the transaction ends, where runs on several hosts need
-    /// one order (PostgreSQL; SQLite's write transactions already exclude each other).
-    public func lock(_ name: String) throws {
+    /// one order (PostgreSQL; SQLite's write transactions already exclude each other). `shared`:
+    /// alongside other shared holders, but not alongside an exclusive one. The key is per schema,
+    /// so stores in two schemas of one database do not wait for each other.
+    public func lock(_ name: String, shared: Bool = false) throws {
         guard db.dialect == .postgres else { return }
-        try db.execute(sql: "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", arguments: ["sessionguard." + name])
+        try db.execute(sql: "SELECT pg_advisory_xact_lock\(shared ? "_shared" : "")(\(Schema.advisoryKey))", arguments: [name])
     }
 
     // MARK: runs
@@ -162,7 +168,7 @@ public struct StoreTransaction: DetectionContext {
                 probably_logged_out = CASE WHEN excluded.last_activity >= sessions.last_activity THEN excluded.probably_logged_out
                                            ELSE sessions.probably_logged_out END,
                 user_agent = COALESCE(excluded.user_agent, sessions.user_agent),
-                last_run = excluded.last_run
+                last_run = GREATEST(sessions.last_run, excluded.last_run)
             RETURNING id, db, session_key
             """)
         var idByKey: [String: Int64] = [:]
@@ -180,7 +186,7 @@ public struct StoreTransaction: DetectionContext {
                 ipRows.append(([
                     ids[i], use.ip, UTC.iso(use.firstSeen), UTC.iso(use.lastSeen), use.requests, internalFlag,
                     l?.countryCode, l?.countryName, l?.region, l?.city, l?.latitude, l?.longitude, l?.accuracyRadiusKm,
-                    l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence), Visits.encode(use.visits),
+                    l?.asn, l?.asOrganization, Self.evidenceText(use.firstEvidence), Visits.encode(Visits.normalized(use.visits)),
                 ] as SQLArguments).sqlValues)
             }
         }
@@ -205,13 +211,27 @@ public struct StoreTransaction: DetectionContext {
         let users = logins.values.sorted { ($0.db, $0.uid) < ($1.db, $1.uid) }
         _ = try db.insertMany(into: "users", columns: [SQLColumn("db", .text), SQLColumn("uid", .integer), SQLColumn("login", .text)],
                               rows: users.map { [.text($0.db), .integer(Int64($0.uid)), .text($0.login)] }, key: [0, 1], tail: "ON CONFLICT (db, uid) DO UPDATE SET login = excluded.login")
-        // Sessions whose login the log did not show inherit it from what other sessions taught us.
-        try db.execute(sql: """
+        try fillLogins(ids: Set(ids).sorted())
+        return ids
+    }
+
+    /// Sessions whose login the log did not show inherit it from what other sessions taught us:
+    /// those of `ids` (an ingest touches only its own rows, in id order, so concurrent ingests do
+    /// not deadlock over each other's), or every session (detect, which runs alone).
+    public func fillLogins(ids: [Int64]?) throws {
+        let update = """
             UPDATE sessions SET login = (SELECT u.login FROM users u WHERE u.db = sessions.db AND u.uid = sessions.uid)
             WHERE login IS NULL AND uid IS NOT NULL
               AND EXISTS (SELECT 1 FROM users u WHERE u.db = sessions.db AND u.uid = sessions.uid)
-            """)
-        return ids
+            """
+        guard let ids else {
+            try db.execute(sql: update)
+            return
+        }
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            try db.execute(sql: update + " AND id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))", arguments: chunk.map { $0 })
+        }
     }
 
     static let sessionInsertColumns: [SQLColumn] = [
@@ -481,7 +501,7 @@ public struct StoreTransaction: DetectionContext {
         var r = draft
         // A closed recommendation (dismissed, applied, failed, expired) keeps what it was decided on:
         // findings it did not have open a new one (its id then covers all the findings).
-        if let status = try String.fetchOne(db, sql: "SELECT status FROM recommendations WHERE id = ?", arguments: [r.id]),
+        if let status = try String.fetchOne(db, sql: "SELECT status FROM recommendations WHERE id = ?\(forUpdate)", arguments: [r.id]),
            !["open", "approved"].contains(status) {
             let had = Set(try String.fetchAll(db, sql: "SELECT finding_id FROM recommendation_findings WHERE recommendation_id = ?",
                                               arguments: [r.id]))
@@ -494,7 +514,7 @@ public struct StoreTransaction: DetectionContext {
         if let row = try SQLRow.fetchOne(db, sql: """
             SELECT id, status, severity, reasons FROM recommendations
             WHERE (action = ? AND db = ? AND target = ? AND status IN ('open', 'approved')) OR id = ?
-            ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1
+            ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1\(forUpdate)
             """, arguments: [r.action.rawValue, r.db, r.target, r.id, r.id]) {
             stored.id = row[0]
             stored.status = row[1]

@@ -155,6 +155,7 @@ struct RecommendationsCommand: ParsableCommand {
             var suppressions = 0
             do {
                 try store.transaction(now: Decision.clock) { tx in
+                    suppressions = 0  // (a PostgreSQL transaction that met a deadlock runs again)
                     for id in ids { suppressions += try tx.dismiss(id, by: actor, reason: reason, suppressDays: suppress) }
                 }
             } catch let error as LifecycleError {

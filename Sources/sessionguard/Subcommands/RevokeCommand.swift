@@ -105,7 +105,10 @@ struct RevokeCommand: ParsableCommand {
         let deleted = zip(first, second).map { a, b in if case .failure = a { a } else { b } }
         let marked = Revoker.markRevoked(items, after: deleted, databases: databases)
         var failed = 0
+        var lines: [String] = []  // printed once committed (a PostgreSQL transaction may run again)
         try store.transaction(now: Decision.clock) { tx in
+            failed = 0
+            lines = []
             for (i, item) in items.enumerated() {
                 switch (first[i], second[i], marked[i]) {
                 case (.success(let n), .success(let again), .success(let rows)):
@@ -114,20 +117,21 @@ struct RevokeCommand: ParsableCommand {
                         + (rows.map { "; \($0) res_device_log row(s) marked revoked" }
                             ?? "; res_device_log not updated (no --odoo-db for \(item.recommendation.db))")
                     try tx.recordOutcome(item.recommendation.id, applied: true, outcome: outcome, by: actor)
-                    print(Report.terminalSafe("\(item.recommendation.id): applied — \(outcome)"))
+                    lines.append(Report.terminalSafe("\(item.recommendation.id): applied — \(outcome)"))
                 case (.success(let n), .success, .failure(let error)):
                     // The session is over (its files are gone); the Devices tab is not told yet. Failed, so a rerun retries.
                     failed += 1
                     let outcome = "deleted \(n) session file(s), but \(error.message)"
                     try tx.recordOutcome(item.recommendation.id, applied: false, outcome: outcome, by: actor)
-                    print(Report.terminalSafe("\(item.recommendation.id): FAILED — \(outcome)"))
+                    lines.append(Report.terminalSafe("\(item.recommendation.id): FAILED — \(outcome)"))
                 case (.failure(let error), _, _), (_, .failure(let error), _):
                     failed += 1
                     try tx.recordOutcome(item.recommendation.id, applied: false, outcome: error.message, by: actor)
-                    print(Report.terminalSafe("\(item.recommendation.id): FAILED — \(error.message)"))
+                    lines.append(Report.terminalSafe("\(item.recommendation.id): FAILED — \(error.message)"))
                 }
             }
         }
+        for line in lines { print(line) }
         if failed > 0 { throw ExitCode(1) }
     }
 }
