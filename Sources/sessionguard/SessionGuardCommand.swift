@@ -12,7 +12,7 @@ struct SessionGuardCommand: ParsableCommand {
               sessionguard analyze --config Samples/sessionguard.yml --now 2025-03-15T00:00:00Z Samples/logs/odoo.log*
             """,
         version: SessionGuardVersion.current,
-        subcommands: [Analyze.self, Ingest.self, Detect.self, RecommendationsCommand.self, RevokeCommand.self, ExplainCommand.self, RunsCommand.self, SessionsCommand.self, GeoIPCommand.self, RulesCommand.self, ConfigCommand.self],
+        subcommands: [Analyze.self, Ingest.self, Detect.self, RecommendationsCommand.self, RevokeCommand.self, ExplainCommand.self, RunsCommand.self, ReportCommand.self, SessionsCommand.self, GeoIPCommand.self, RulesCommand.self, ConfigCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -70,9 +70,10 @@ public final class Analyzer {
         self.store = store
     }
 
-    /// Runs the pipeline. `beforeCommit` sees the result inside the store transaction (the CLI
+    /// Runs the pipeline. `beforeCommit` sees the result and the store inside its transaction (the CLI
     /// writes the report there): if it throws, the store is left as it was.
-    public func run(_ options: AnalyzeOptions, beforeCommit: (AnalysisResult) throws -> Void = { _ in }) throws -> AnalysisResult {
+    public func run(_ options: AnalyzeOptions,
+                    beforeCommit: (AnalysisResult, StoreTransaction) throws -> Void = { _, _ in }) throws -> AnalysisResult {
         let started = Date()
         var duplicates: [(path: String, sameAs: String)] = []
         // Odoo's databases are connected to before any log is read: a wrong URL fails at once.
@@ -198,7 +199,7 @@ public final class Analyzer {
                 result.geoipLookups = locator.lookups
                 result.geoipMisses = locator.misses
                 try tx.finishRun(run, counters: Report.counters(result))
-                try beforeCommit(result)
+                try beforeCommit(result, tx)
                 return result
             }
             guard options.detect else {

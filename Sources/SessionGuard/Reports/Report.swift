@@ -117,6 +117,8 @@ public enum Report {
             ("geoip_lookups", .int(r.geoipLookups)),
             ("geoip_misses", .int(r.geoipMisses)),
             ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
+            // What was read, as the report document shows it: `sessionguard report` shows it again later.
+            ("inputs", .array(r.inputs.map(input))),
         ])
     }
 

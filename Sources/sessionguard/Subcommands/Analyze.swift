@@ -92,7 +92,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Session store: sqlite:PATH, or postgres://… (libpq URL; PGHOST, PGDATABASE… fill the rest) (default: the configuration's, else sqlite:./sessionguard.sqlite).")
     var store: String?
 
-    @Option(help: "Directory to write report.json into.")
+    @Option(help: "Directory to write the reports into: report.json, and after a judging run report.html, summary.md, findings.csv, recommendations.csv, sessions.csv (default: the configuration's report).")
     var report: String?
 
     @Flag(help: "Print the report document (JSON) on standard output instead of the summary.")
@@ -190,12 +190,18 @@ struct RunOptions: ParsableArguments {
         let reportPath = (report ?? configuration.report).map { ($0 as NSString).appendingPathComponent("report.json") }
         let result: AnalysisResult
         do {
-            result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options) { result in
+            result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options) { result, tx in
                 document = Report.document(result, generatedAt: Millis(Date().timeIntervalSince1970 * 1000))
                 if let reportPath {
-                    try FileManager.default.createDirectory(
-                        atPath: (reportPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                    let directory = (reportPath as NSString).deletingLastPathComponent
+                    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                     try PrivateFile.write(Data((document.serialized(pretty: true) + "\n").utf8), to: reportPath)
+                    // What a person reads: the HTML report, the Markdown summary, the CSV files (after a judging run).
+                    if result.judged {
+                        let data = try ReportData.load(tx, now: result.now, store: sessionStore.location, inputs: result.inputs,
+                                                       geoip: result.geoip, warnings: result.warnings)
+                        try ReportFiles.write(data, to: directory)
+                    }
                 }
             }
         } catch {
