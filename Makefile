@@ -8,7 +8,7 @@ TEST_PACKAGES := libmaxmind-db-writer-perl postgresql
 SG := .build/release/sessionguard
 SAMPLE_LOGS := Samples/logs/odoo.log.2.gz Samples/logs/odoo.log.1 Samples/logs/odoo.log
 
-.PHONY: samples test deps test-deps release bench clean
+.PHONY: samples test deps test-deps release bench docs clean
 
 samples: deps release
 	@mkdir -p out
@@ -27,6 +27,14 @@ release:
 
 bench: deps release
 	bench/run.sh
+
+# The man page and shell completions, generated from the argument definitions (committed; a test
+# checks that the completions still match the commands).
+docs: deps
+	swift build
+	swift package --allow-writing-to-package-directory generate-manual
+	cp .build/plugins/GenerateManual/outputs/sessionguard/sessionguard.1 docs/man/
+	for sh in bash zsh fish; do .build/debug/sessionguard --generate-completion-script $$sh > docs/completions/sessionguard.$$sh; done
 
 # Installs the Debian packages that are missing (as root, or through sudo).
 deps:

@@ -54,3 +54,94 @@ enum Terminal {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
 }
+
+extension Terminal {
+    /// Whether a file descriptor is a terminal.
+    static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Colours only on a terminal, and never with NO_COLOR set (https://no-color.org).
+    static var colours: Bool {
+        isTerminal(STDOUT_FILENO) && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    /// The terminal's width in columns, when standard output is one.
+    static var width: Int? {
+        guard isTerminal(STDOUT_FILENO) else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// Severity words (`[high]`, `high:`, a table's `high` cell) in their colour.
+    static func coloured(_ text: String) -> String {
+        guard colours else { return text }
+        let codes = ["critical": "1;35", "high": "1;31", "medium": "33", "low": "32", "info": "36"]
+        var out = text
+        for (word, code) in codes {
+            for (before, after) in [("[", "]"), ("  ", ":"), ("  ", "  ")] {
+                out = out.replacingOccurrences(of: before + word + after, with: before + "\u{1B}[\(code)m" + word + "\u{1B}[0m" + after)
+            }
+        }
+        return out
+    }
+
+    /// Lines cut to the terminal's width (tables, long reasons), when printing to one.
+    static func fitted(_ text: String) -> String {
+        guard let width else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.count > width ? String(line.prefix(width - 1)) + "…" : String(line)
+        }.joined(separator: "\n")
+    }
+}
+
+/// A progress line on standard error while logs are read: percent, lines per second, time left.
+/// Only on a terminal, and never with --quiet; it erases itself when reading ends.
+final class ProgressBar: @unchecked Sendable {
+    private let progress: ReadProgress
+    private let started = Date()
+    private let lock = NSLock()
+    private var running = true
+    private var thread: Thread?
+
+    static func start(_ progress: ReadProgress, quiet: Bool) -> ProgressBar? {
+        guard !quiet, Terminal.isTerminal(STDERR_FILENO) else { return nil }
+        let bar = ProgressBar(progress)
+        let thread = Thread { [bar] in bar.loop() }
+        bar.thread = thread
+        thread.start()
+        return bar
+    }
+
+    private init(_ progress: ReadProgress) { self.progress = progress }
+
+    private func loop() {
+        Thread.sleep(forTimeInterval: 0.5)  // short runs print nothing
+        while lock.withLock({ () -> Bool in
+            if running { draw() }
+            return running
+        }) {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    private func draw() {
+        let (bytes, lines, total) = progress.snapshot
+        let seconds = max(Date().timeIntervalSince(started), 0.001)
+        let fraction = total > 0 ? min(Double(bytes) / Double(total), 1) : 0
+        let cells = 24, filled = Int(fraction * Double(cells))
+        let left = fraction > 0.01 ? seconds / fraction - seconds : nil
+        let rate = Double(lines) / seconds
+        var text = "reading [" + String(repeating: "#", count: filled) + String(repeating: ".", count: cells - filled) + "]"
+        text += String(format: " %3.0f%%  %@ lines/s", fraction * 100, rate >= 1e6 ? String(format: "%.1fM", rate / 1e6) : String(format: "%.0fk", rate / 1e3))
+        if let left { text += String(format: "  %.0f s left", left.rounded(.up)) }
+        FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K").utf8))
+    }
+
+    func stop() {
+        lock.withLock {
+            running = false
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        }
+    }
+}

@@ -82,6 +82,44 @@ struct ReportTests {
             == "\"'=HYPERLINK(\"\"x\"\")\",'+1+1,'@SUM(A1),-5,-2.5,\" padded\"\r\n")
     }
 
+    @Test("the committed shell completions match the commands; the man page names every command")
+    func docs() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let generated = try e2e.run(["--generate-completion-script", shell]).stdout
+            let committed = try String(contentsOfFile: samplePath("docs/completions/sessionguard.\(shell)"), encoding: .utf8)
+            #expect(generated == committed, "docs/completions/sessionguard.\(shell) is stale: run make docs")
+        }
+        let manual = try String(contentsOfFile: samplePath("docs/man/sessionguard.1"), encoding: .utf8)
+        for command in ["analyze", "ingest", "detect", "recommendations", "revoke", "explain", "runs", "report", "sessions", "geoip", "rules", "config"] {
+            #expect(manual.contains(command), "the man page lacks \(command): run make docs")
+        }
+    }
+
+    @Test("colours only on a terminal and never with NO_COLOR; a progress line only on a terminal")
+    func terminal() throws {
+        let piped = try e2e.analyze(temporaryDirectory(), report: "r")
+        #expect(!piped.stdout.contains("\u{1B}[") && !piped.stderr.contains("reading ["))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }  // util-linux: a pseudo-terminal
+        func onTerminal(_ environment: [String: String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            let store = testStoreURL(temporaryDirectory())
+            p.arguments = ["-qec", "'\(EndToEndTests.binary)' analyze --config Samples/sessionguard.yml --now 2025-03-15T00:00:00Z "
+                           + "--store '\(store)' " + EndToEndTests.logs.joined(separator: " "), "/dev/null"]
+            p.currentDirectoryURL = packageRoot
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            let out = Pipe()
+            p.standardOutput = out
+            p.standardInput = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return text
+        }
+        #expect(try onTerminal(["NO_COLOR": "", "TERM": "xterm"]).contains("\u{1B}[1;31mhigh\u{1B}[0m"))
+        #expect(!(try onTerminal(["NO_COLOR": "1", "TERM": "xterm"]).contains("\u{1B}[1;31m")))
+    }
+
     @Test("sessionguard report writes the same files again from the store alone; --since sets the period")
     func fromStore() throws {
         let dir = temporaryDirectory()

@@ -72,6 +72,8 @@ public final class EventSource {
     }
 
     public private(set) var stats: [InputStats]
+    /// How far reading has come, for a progress display on another thread.
+    public let progress = ReadProgress()
     private var streams: [Stream] = []
     static let batch = 8192
     /// Where earlier runs stopped, by path; and where this run stopped, by input index.
@@ -92,6 +94,7 @@ public final class EventSource {
             let parser = OdooLogParser(interner: interner, patterns: patterns, stream: Int32(n))
             streams.append(Stream(files: group.map { (indexOf[$0]!, $0) }, parser: parser))
         }
+        progress.start(total: paths.reduce(0) { $0 + ReadProgress.contentSize($1) - (resume[$1]?.consumed ?? 0) }, streams: streams.count)
     }
 
     /// The next event across all streams in time order, or nil at the end.
@@ -164,6 +167,8 @@ public final class EventSource {
                 if s.chunk == nil {  // end of this file
                     s.parser.flush(into: &s.buffer)
                     stats[s.currentIndex].bytes = max(0, s.reader!.completeBytes - s.skipped)
+                    progress.finishFile(stream: streams.firstIndex { $0 === s } ?? 0, bytes: stats[s.currentIndex].bytes,
+                                        lines: s.parser.linesSoFar - stats[s.currentIndex].resumedAfterLine)
                     // Also after a read error (a damaged .gz): the next run resumes there and meets the same
                     // damage, instead of counting again what this run read.
                     reached[s.currentIndex] = Checkpoint(consumed: s.reader!.completeBytes, lines: s.parser.linesSoFar)
@@ -173,7 +178,11 @@ public final class EventSource {
                 }
             }
             s.offset = s.parser.parse(s.chunk!, from: s.offset, into: &s.buffer, limit: Self.batch)
-            if s.offset >= s.chunk!.count { s.chunk = nil }
+            if s.offset >= s.chunk!.count {
+                s.chunk = nil
+                progress.update(stream: streams.firstIndex { $0 === s } ?? 0, bytes: max(0, s.reader!.completeBytes - s.skipped),
+                                lines: s.parser.linesSoFar - stats[s.currentIndex].resumedAfterLine)
+            }
         }
     }
 
@@ -188,3 +197,50 @@ public final class EventSource {
     }
 }
 
+
+/// Bytes and lines read so far against the bytes to read, shared between the reading thread and a
+/// progress display. Sizes are of the content: a `.gz` file's is the uncompressed size its gzip
+/// trailer records (modulo 4 GiB, so an estimate for bigger ones).
+public final class ReadProgress: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total = 0
+    private var finished = (bytes: 0, lines: 0)
+    private var current: [(bytes: Int, lines: Int)] = []
+
+    func start(total: Int, streams: Int) {
+        lock.withLock {
+            self.total = max(total, 0)
+            current = Array(repeating: (0, 0), count: streams)
+        }
+    }
+
+    func update(stream: Int, bytes: Int, lines: Int) {
+        lock.withLock { if stream < current.count { current[stream] = (bytes, lines) } }
+    }
+
+    func finishFile(stream: Int, bytes: Int, lines: Int) {
+        lock.withLock {
+            finished.bytes += bytes
+            finished.lines += lines
+            if stream < current.count { current[stream] = (0, 0) }
+        }
+    }
+
+    /// (bytes read, lines read, bytes to read in all).
+    public var snapshot: (bytes: Int, lines: Int, total: Int) {
+        lock.withLock {
+            (finished.bytes + current.reduce(0) { $0 + $1.bytes }, finished.lines + current.reduce(0) { $0 + $1.lines }, total)
+        }
+    }
+
+    /// The size of a file's content (0 for standard input and what cannot be read).
+    static func contentSize(_ path: String) -> Int {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return 0 }
+        defer { try? handle.close() }
+        let size = Int((try? handle.seekToEnd()) ?? 0)
+        guard path.hasSuffix(".gz"), size >= 18 else { return size }
+        try? handle.seek(toOffset: UInt64(size - 4))
+        guard let trailer = try? handle.read(upToCount: 4), trailer.count == 4 else { return size }
+        return Int(trailer[0]) | Int(trailer[1]) << 8 | Int(trailer[2]) << 16 | Int(trailer[3]) << 24
+    }
+}

@@ -63,6 +63,8 @@ public final class Analyzer {
     let rules: [Rule]
     let locator: GeoLocator
     let store: SessionStore
+    /// Called with the reading's progress when reading starts, and with nil when it ends (for a progress bar).
+    public var onReading: (ReadProgress?) -> Void = { _ in }
 
     public init(rules: [Rule], locator: GeoLocator, store: SessionStore) {
         self.rules = rules
@@ -126,7 +128,9 @@ public final class Analyzer {
             }
             sessionizer.resume(live)
         }
+        onReading(source.progress)
         EventPipe(source: source).consume { sessionizer.consume($0) }
+        onReading(nil)
         var (sessions, authEvents, matches) = sessionizer.finish(paths: inputs)
         if options.ingest, let directory = options.sessionFiles {
             let files = try OdooSessionsDirectory(path: directory).sessions()

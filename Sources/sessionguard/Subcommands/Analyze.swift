@@ -190,7 +190,12 @@ struct RunOptions: ParsableArguments {
         let reportPath = (report ?? configuration.report).map { ($0 as NSString).appendingPathComponent("report.json") }
         let result: AnalysisResult
         do {
-            result = try Analyzer(rules: loadedRules, locator: locator, store: sessionStore).run(options) { result, tx in
+            let analyzer = Analyzer(rules: loadedRules, locator: locator, store: sessionStore)
+            var bar: ProgressBar?
+            analyzer.onReading = { progress in
+                if let progress { bar = ProgressBar.start(progress, quiet: quiet || json) } else { bar?.stop() }
+            }
+            result = try analyzer.run(options) { result, tx in
                 document = Report.document(result, generatedAt: Millis(Date().timeIntervalSince1970 * 1000))
                 if let reportPath {
                     let directory = (reportPath as NSString).deletingLastPathComponent
@@ -218,7 +223,7 @@ struct RunOptions: ParsableArguments {
         if json {
             print(document.serialized(pretty: true))
         } else if !quiet {
-            print(Report.summary(result, storePath: sessionStore.location, reportPath: reportPath))
+            print(Terminal.coloured(Report.summary(result, storePath: sessionStore.location, reportPath: reportPath)))
         }
         for input in result.unreadableInputs {
             Terminal.error(Report.terminalSafe("\(input.path): \(input.error ?? "unreadable")"))

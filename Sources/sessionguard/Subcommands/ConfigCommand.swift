@@ -6,6 +6,10 @@ struct ConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Check a configuration.",
+        discussion: """
+            Example:
+              sessionguard config check --config /etc/sessionguard/sessionguard.yml
+            """,
         subcommands: [Check.self])
 
     struct Check: ParsableCommand {

@@ -97,7 +97,7 @@ struct SessionsCommand: ParsableCommand {
             table.append([s.identifier ?? s.key, s.user, s.db, UTC.iso(s.firstActivity), UTC.iso(s.lastActivity), String(s.requests),
                           "\(s.ips.count) (\(places.joined(separator: ",")))", Self.state(s), String(findings)].map(Report.terminalSafe))
         }
-        print(Report.table(table))
+        print(Terminal.coloured(Terminal.fitted(Report.table(table))))
     }
 
     static func state(_ s: Session) -> String {

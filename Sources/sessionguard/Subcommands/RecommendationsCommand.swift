@@ -57,7 +57,7 @@ struct RecommendationsCommand: ParsableCommand {
                 for row in rows { print(Report.recommendationLine(row).serialized()) }
                 return
             }
-            print(Report.recommendationTable(rows))
+            print(Terminal.coloured(Terminal.fitted(Report.recommendationTable(rows))))
         }
     }
 

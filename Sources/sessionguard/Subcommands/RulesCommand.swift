@@ -6,6 +6,11 @@ struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Work with rule files.",
+        discussion: """
+            Examples:
+              sessionguard rules validate /etc/sessionguard/Rules
+              sessionguard rules test --config /etc/sessionguard/sessionguard.yml
+            """,
         subcommands: [Validate.self, Test.self])
 
     struct Validate: ParsableCommand {

@@ -49,6 +49,6 @@ struct RunsCommand: ParsableCommand {
                           "\(counter(r.counters, "findings")) (\(counter(r.counters, "findings_new")))",
                           "\(counter(r.counters, "recommendations")) (\(counter(r.counters, "recommendations_new")))"])
         }
-        print(Report.table(table.map { $0.map(Report.terminalSafe) }))
+        print(Terminal.fitted(Report.table(table.map { $0.map(Report.terminalSafe) })))
     }
 }
