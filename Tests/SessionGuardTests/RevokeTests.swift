@@ -97,6 +97,24 @@ struct RevokeTests {
         #expect(items.first { $0.recommendation.id == "R-l" }?.problem?.contains("reset the user's password") == true)
     }
 
+    @Test("a revocation that failed is planned again, and applying it then records the outcome")
+    func failedIsRetried() throws {
+        let (root, _) = try Self.directory()
+        let sessions = try OdooSessionsDirectory(path: root.path)
+        let store = try testStore()
+        try store.transaction(now: 0) { tx in
+            let run = try tx.beginRun(kind: "test", host: "h", rulesHash: nil, geoip: nil)
+            _ = try tx.upsert(recommendation: Recommendation(
+                id: "R-A", action: .revokeSession, db: "prod", target: Self.alice, user: "alice@example.com", sessionIdentifier: Self.alice,
+                sessionKey: "sid:\(Self.alice)", severity: .high, status: "open", findings: [], reasons: ["r"]), run: run)
+            try tx.approve("R-A", by: "ann")
+            try tx.recordOutcome("R-A", applied: false, outcome: "Odoo's database was down", by: "ann")
+            #expect(try Revoker.plan(tx, sessions: sessions).map(\.recommendation.id) == ["R-A"])
+            try tx.recordOutcome("R-A", applied: true, outcome: "deleted", by: "ann")
+            #expect(try Revoker.plan(tx, sessions: sessions).isEmpty)
+        }
+    }
+
     @Test("session files as an input: a live session with no log line is judged, and logged sessions gain their device")
     func asInput() throws {
         let root = temporaryDirectory().appendingPathComponent("sessions")

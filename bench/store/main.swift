@@ -6,8 +6,10 @@
 // 5,000 users; one authentication event per session) the way an ingest does — one
 // `upsert(sessions:)` and one `insert(authEvents:)` per transaction, in batches of 10,000 sessions —
 // twice: first as new rows, then again as updates of the same sessions (ON CONFLICT: times widen,
-// counts add, visits merge). Prints one line per pass: rows written, seconds, rows/s. bench/store.sh
-// runs it on SQLite and PostgreSQL in the same run.
+// counts add, visits merge). Prints one line per pass: rows written, seconds, rows/s. Then, untimed,
+// a judging run with a finding and a revoke recommendation for every 100th session (so that
+// `sessionguard report` has something to show). bench/store.sh runs it on SQLite and PostgreSQL in
+// the same run, and times `sessionguard report` on the result.
 import Foundation
 import SessionGuard
 
@@ -73,4 +75,22 @@ for pass in 0..<2 {
     }
     let seconds = Date().timeIntervalSince(started)
     print(String(format: "%@ %d rows in %.2f s: %.0f rows/s", pass == 0 ? "insert" : "update", rows, seconds, Double(rows) / seconds))
+}
+
+// A judging run's worth of findings, for the report benchmark (not timed here).
+try store.transaction(now: start + 31 * day) { tx in
+    let run = try tx.beginRun(kind: "analyze", host: "bench", rulesHash: nil, geoip: "GeoLite2-City@2025-03-14T00:00:00Z")
+    for i in stride(from: 0, to: count, by: 100) {
+        let s = session(i, pass: 1)
+        let finding = Finding(id: "F-\(i)", rule: "long-session", detector: "long_session", severity: i % 300 == 0 ? .high : .medium,
+                              db: s.db, user: s.user, userID: s.uid, sessionKey: s.key, sessionIdentifier: s.identifier,
+                              firstSeen: s.firstActivity, lastSeen: s.lastActivity, summary: "Session of \(s.user) in use for long",
+                              facts: [("requests", .int(Int64(s.requests)))], evidence: [Evidence(file: "/var/log/odoo/odoo.log", line: i * 10)],
+                              recommend: .revokeSession, ruleHash: "bench", geoipBuild: nil)
+        try tx.upsert(finding: finding, run: run)
+        _ = try tx.upsert(recommendation: Recommendation(
+            id: "R-\(i)", action: .revokeSession, db: s.db, target: s.identifier!, user: s.user, sessionIdentifier: s.identifier,
+            sessionKey: s.key, severity: finding.severity, status: "open", findings: [finding.id], reasons: [finding.summary]), run: run)
+    }
+    try tx.finishRun(run, counters: .object([]))
 }

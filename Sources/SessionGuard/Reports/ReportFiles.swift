@@ -57,13 +57,15 @@ public enum ReportFiles {
             out.append("")
             out.append("## \(title)")
             out.append("")
-            for e in entries {
+            // A message stays a message: the first 50, then how many more.
+            for e in entries.prefix(50) {
                 let r = e.recommendation
                 let session = r.sessionIdentifier.map { " (`\($0)`)" } ?? ""
                 let status = r.status == "open" ? "" : " — \(r.status)"
                 out.append("- **[\(r.severity.rawValue)] \(r.action.rawValue)** \(md(r.user)) on \(md(r.db))\(session)\(status) — `\(r.id)`")
                 for reason in r.reasons { out.append("  - \(md(reason))") }
             }
+            if entries.count > 50 { out.append("- … and \(entries.count - 50) more in `report.html`") }
         }
         list("New since the previous run", new)
         list("Still open", open)

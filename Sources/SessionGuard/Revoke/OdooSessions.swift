@@ -43,6 +43,10 @@ public struct OdooSessionsDirectory: Sendable {
         free(real)
         var st = stat()
         guard stat(root, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw RevokeError(message: "\(path) is not a directory") }
+        // Odoo keeps it 0700: another user would see no session at all, and "revoke" nothing.
+        guard access(root, R_OK | X_OK) == 0 else {
+            throw RevokeError(message: "\(path): \(String(cString: strerror(errno))): run as the Odoo service user (e.g. sudo -u odoo)")
+        }
     }
 
     public static func isIdentifier(_ text: String) -> Bool { identifierPattern.matches(text) }
@@ -53,9 +57,15 @@ public struct OdooSessionsDirectory: Sendable {
         guard Self.isIdentifier(identifier) else { throw RevokeError(message: "not a session identifier (42 characters of [A-Za-z0-9_-])") }
         let bucket = root + "/" + String(identifier.prefix(2))
         var st = stat()
-        guard lstat(bucket, &st) == 0 else { return [] }  // no such bucket: nothing to delete
+        guard lstat(bucket, &st) == 0 else {
+            if errno == ENOENT { return [] }  // no such bucket: nothing to delete
+            throw RevokeError(message: "\(bucket): \(String(cString: strerror(errno)))")
+        }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { return [] }  // a link or a file named like a bucket: not Odoo's
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: bucket) else { return [] }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: bucket) } catch {
+            throw RevokeError(message: "\(bucket): cannot list it: \(error.localizedDescription)")
+        }
         var result: [String] = []
         for name in names.sorted() where name.hasPrefix(identifier) && !name.contains("/") {
             let path = bucket + "/" + name

@@ -15,12 +15,12 @@ public enum Revoker {
         public var problem: String?
     }
 
-    /// The plan: every approved revocation — and every open one at or above `autoApprove` — with
-    /// the sessions and files it concerns. `databases` (by database name) add, for a user's
+    /// The plan: every approved revocation, every failed one (tried again), and every open one at
+    /// or above `autoApprove` — with the sessions and files it concerns. `databases` (by database name) add, for a user's
     /// sessions, those `res_device_log` knows and does not mark revoked.
     public static func plan(_ tx: StoreTransaction, sessions: OdooSessionsDirectory, databases: [String: OdooDatabase] = [:],
                             autoApprove: Severity? = nil) throws -> [Item] {
-        var candidates = try tx.recommendations(status: "approved").map(\.recommendation)
+        var candidates = try (tx.recommendations(status: "approved") + tx.recommendations(status: "failed")).map(\.recommendation)
         if let level = autoApprove { candidates += try tx.recommendations(status: "open", minSeverity: level).map(\.recommendation) }
         let approved = candidates.filter { $0.action == .revokeSession || $0.action == .revokeUserSessions }
         var items: [Item] = []

@@ -24,6 +24,31 @@ public struct Finding: Sendable {
     public var discriminator = ""
     /// The suppression (a dismissed recommendation) that keeps this finding from recommending anything.
     public var suppressedBy: Int64?
+
+    public init(id: String, rule: String, detector: String, severity: Severity, db: String, user: String, userID: Int?,
+                sessionKey: String, sessionIdentifier: String?, firstSeen: Millis, lastSeen: Millis, summary: String,
+                facts: [(String, JSON)], evidence: [Evidence], recommend: RecommendedAction, ruleHash: String, geoipBuild: String?,
+                discriminator: String = "", suppressedBy: Int64? = nil) {
+        self.id = id
+        self.rule = rule
+        self.detector = detector
+        self.severity = severity
+        self.db = db
+        self.user = user
+        self.userID = userID
+        self.sessionKey = sessionKey
+        self.sessionIdentifier = sessionIdentifier
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.summary = summary
+        self.facts = facts
+        self.evidence = evidence
+        self.recommend = recommend
+        self.ruleHash = ruleHash
+        self.geoipBuild = geoipBuild
+        self.discriminator = discriminator
+        self.suppressedBy = suppressedBy
+    }
 }
 
 /// What an analyst is asked to approve: one per (action, db, target) while open.
@@ -40,4 +65,19 @@ public struct Recommendation: Sendable {
     public var status: String
     public var findings: [String]
     public var reasons: [String]
+
+    public init(id: String, action: RecommendedAction, db: String, target: String, user: String, sessionIdentifier: String?,
+                sessionKey: String?, severity: Severity, status: String, findings: [String], reasons: [String]) {
+        self.id = id
+        self.action = action
+        self.db = db
+        self.target = target
+        self.user = user
+        self.sessionIdentifier = sessionIdentifier
+        self.sessionKey = sessionKey
+        self.severity = severity
+        self.status = status
+        self.findings = findings
+        self.reasons = reasons
+    }
 }

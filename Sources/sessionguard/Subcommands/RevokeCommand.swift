@@ -74,7 +74,7 @@ struct RevokeCommand: ParsableCommand {
             try Revoker.plan($0, sessions: sessions, databases: databases, autoApprove: autoApprove)
         }
         guard !items.isEmpty else {
-            print("nothing to revoke: no approved revoke_session or revoke_user_sessions recommendation")
+            print("nothing to revoke: no approved (or failed) revoke_session or revoke_user_sessions recommendation")
             return
         }
         for item in items {
@@ -82,7 +82,7 @@ struct RevokeCommand: ParsableCommand {
             let devices = databases[r.db] == nil ? "; no --odoo-db for \(r.db): res_device_log stays as it is" : ""
             let what = item.problem.map { "CANNOT: \($0)" }
                 ?? "\(item.identifiers.count) session(s), \(item.files) file(s) now\(devices)"
-            let auto = r.status == "open" ? " [auto_approve: \(r.severity.rawValue)]" : ""
+            let auto = r.status == "open" ? " [auto_approve: \(r.severity.rawValue)]" : r.status == "failed" ? " [failed before: trying again]" : ""
             print(Report.terminalSafe("\(r.id) \(r.action.rawValue) \(r.user) on \(r.db) (\(r.target))\(auto): \(what)"))
         }
         guard apply else {
