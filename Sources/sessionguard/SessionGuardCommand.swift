@@ -105,7 +105,7 @@ final class ProgressBar: @unchecked Sendable {
     private var thread: Thread?
 
     static func start(_ progress: ReadProgress, quiet: Bool) -> ProgressBar? {
-        guard !quiet, Terminal.isTerminal(STDERR_FILENO) else { return nil }
+        guard !quiet, Terminal.isTerminal(STDERR_FILENO), ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
         let bar = ProgressBar(progress)
         let thread = Thread { [bar] in bar.loop() }
         bar.thread = thread
@@ -128,13 +128,25 @@ final class ProgressBar: @unchecked Sendable {
     private func draw() {
         let (bytes, lines, total) = progress.snapshot
         let seconds = max(Date().timeIntervalSince(started), 0.001)
-        let fraction = total > 0 ? min(Double(bytes) / Double(total), 1) : 0
-        let cells = 24, filled = Int(fraction * Double(cells))
-        let left = fraction > 0.01 ? seconds / fraction - seconds : nil
         let rate = Double(lines) / seconds
-        var text = "reading [" + String(repeating: "#", count: filled) + String(repeating: ".", count: cells - filled) + "]"
-        text += String(format: " %3.0f%%  %@ lines/s", fraction * 100, rate >= 1e6 ? String(format: "%.1fM", rate / 1e6) : String(format: "%.0fk", rate / 1e3))
-        if let left { text += String(format: "  %.0f s left", left.rounded(.up)) }
+        let speed = rate >= 1e6 ? String(format: "%.1fM", rate / 1e6) : rate >= 1e4 ? String(format: "%.0fk", rate / 1e3) : String(format: "%.0f", rate)
+        var text: String
+        // Without a size to go by (standard input; a .gz of several members, whose trailer tells
+        // only the last one's size) there is no percentage and no time left, only the pace.
+        if total > 0, bytes <= total {
+            let fraction = Double(bytes) / Double(total)
+            let cells = 24, filled = Int(fraction * Double(cells))
+            text = "reading [" + String(repeating: "#", count: filled) + String(repeating: ".", count: cells - filled) + "]"
+            text += String(format: " %3.0f%%  %@ lines/s", fraction * 100, speed)
+            if fraction > 0.01 { text += String(format: "  %.0f s left", (seconds / fraction - seconds).rounded(.up)) }
+        } else {
+            text = "reading: \(lines) lines, \(speed) lines/s"
+        }
+        // One line that fits stderr's width, or \r leaves rows behind.
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 10, text.count >= Int(size.ws_col) {
+            text = String(text.prefix(Int(size.ws_col) - 1))
+        }
         FileHandle.standardError.write(Data(("\r" + text + "\u{1B}[K").utf8))
     }
 

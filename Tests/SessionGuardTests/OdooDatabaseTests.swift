@@ -80,6 +80,18 @@ struct OdooDatabaseTests {
         #expect(bob.userAgent.flatMap(DeviceClass.init(userAgent:)) == DeviceClass(userAgent: "windows/firefox"))
     }
 
+    @Test("odd rows in Odoo's table (no identifier, no time) are left out and counted, not fatal")
+    func oddRows() throws {
+        let (spec, url) = try Self.odooDatabase(.v18)
+        try PostgresConnection(url).execute(sql: """
+            INSERT INTO res_device_log (session_identifier, user_id, first_activity, last_activity, revoked)
+            VALUES ('not-an-identifier', 7, now(), now(), false), ('\(String(repeating: "z", count: 42))', 7, NULL, NULL, false)
+            """)
+        let database = try OdooDatabase(spec)
+        #expect(try database.sessions().count == 3)
+        #expect(database.skippedRows == 2)
+    }
+
     @Test("without DB=, the database is named by the connection; a database without res_device_log (Odoo 16/17) is a clear error")
     func naming() throws {
         let (_, url) = try Self.odooDatabase(.v18)

@@ -111,6 +111,17 @@ struct PostgresTests {
         while committed.value == nil { Thread.sleep(forTimeInterval: 0.02) }
     }
 
+    @Test("a connection the server dropped while idle is opened again for the next statement")
+    func reconnects() throws {
+        let server = try #require(ProcessInfo.processInfo.environment["SESSIONGUARD_TEST_POSTGRES"])
+        let idle = try PostgresConnection(server)
+        let pid: Int = try #require(try idle.value(sql: "SELECT pg_backend_pid()"))
+        try PostgresConnection(server).execute(sql: "SELECT pg_terminate_backend(CAST(? AS integer))", arguments: [pid])
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try idle.value(sql: "SELECT 41 + ?", arguments: [1]) == 42)
+        #expect(try idle.value(sql: "SELECT pg_backend_pid()") != pid)
+    }
+
     @Test("an unreachable server or a wrong database is a clear error that shows no password")
     func connectionErrors() throws {
         #expect {

@@ -75,6 +75,18 @@ struct ReportTests {
         #expect(markdown == golden)
     }
 
+    @Test("Markdown escapes markup, entities and autolinks; a cited line from another time is not shown as evidence")
+    func markdownAndEvidence() {
+        let md = ReportFiles.md("see https://evil.example/reset & WWW.evil.example [x](y)")
+        #expect(md == #"see https:\/\/evil.example/reset \& WWW\.evil.example \[x\](y)"#, "\(md)")
+        let f = Finding(id: "F", rule: "r", detector: "d", severity: .high, db: "prod", user: "u", userID: nil, sessionKey: "k",
+                        sessionIdentifier: nil, firstSeen: UTC.parse("2025-03-14T08:00:00Z")!, lastSeen: UTC.parse("2025-03-14T20:00:00Z")!,
+                        summary: "s", facts: [], evidence: [], recommend: .review, ruleHash: "h", geoipBuild: nil)
+        #expect(HTMLReport.FindingBlock.fits("2025-03-14 12:00:00,000 4216 INFO prod werkzeug: …", f))
+        #expect(!HTMLReport.FindingBlock.fits("2025-02-22 03:00:00,000 4219 INFO prod odoo.addons.base.models.ir_cron: …", f))
+        #expect(HTMLReport.FindingBlock.fits("a continuation line without a time", f))
+    }
+
     @Test("CSV records follow RFC 4180 and defuse spreadsheet formulas")
     func csv() {
         #expect(ReportFiles.csvRecord(["plain", "a,b", #"say "hi""#, "two\nlines", ""]) == "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n")
@@ -136,5 +148,13 @@ struct ReportTests {
         let sessions = try String(contentsOf: again.appendingPathComponent("sessions.csv"), encoding: .utf8)
         #expect(sessions.split(separator: "\r\n").count < 49 + 1)  // fewer than the month's 49 sessions
         #expect(try e2e.run(["report", "--store", store, "--report", again.path, "--since", "soon"]).status == 2)
+        #expect(try e2e.run(["report", "--store", store, "--report", again.path, "--since", "2025"]).status == 2)  // not 2025 seconds
+
+        // Ten days later the sessions behind two recommendations ended on their own: the detect that
+        // expires them shows them as closed by this run.
+        #expect(try e2e.run(["detect", "--config", "Samples/sessionguard.yml", "--now", "2025-03-25T00:00:00Z", "--quiet",
+                             "--store", store, "--report", again.path]).status == 0)
+        let html = try String(contentsOf: again.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Closed by this run") && html.contains(">expired<"), "no closed recommendations in the page")
     }
 }

@@ -78,6 +78,7 @@ public final class Analyzer {
                     beforeCommit: (AnalysisResult, StoreTransaction) throws -> Void = { _, _ in }) throws -> AnalysisResult {
         let started = Date()
         var duplicates: [(path: String, sameAs: String)] = []
+        var odooWarnings: [String] = []
         // Odoo's databases are connected to before any log is read: a wrong URL fails at once.
         let odooDatabases = options.ingest ? try options.odooDatabases.map { spec throws(RevokeError) in try OdooDatabase(spec) } : []
         // Ingest: parse and sessionize every input in time order.
@@ -138,7 +139,12 @@ public final class Analyzer {
         }
         if options.ingest {
             for (db, path) in options.deviceLogs { sessions += try DeviceLog.sessions(csv: path, db: db) }
-            for database in odooDatabases { sessions += try database.sessions() }
+            for database in odooDatabases {
+                sessions += try database.sessions()
+                if database.skippedRows > 0 {
+                    odooWarnings.append("\(database.location): \(database.skippedRows) res_device_log row(s) without a valid session identifier or time, left out")
+                }
+            }
         }
         phase("read")
         for i in sessions.indices {
@@ -146,7 +152,7 @@ public final class Analyzer {
         }
         phase("geoip")
         var inputStats = source.stats
-        var warnings: [String] = duplicates.map { "\($0.path) has the same content as \($0.sameAs): read once" }
+        var warnings: [String] = duplicates.map { "\($0.path) has the same content as \($0.sameAs): read once" } + odooWarnings
         warnings += Self.warnings(for: &inputStats)
         let geoip = locator.databases.map { (path: $0.path, type: $0.databaseType, buildEpoch: $0.buildEpoch) }
         let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")

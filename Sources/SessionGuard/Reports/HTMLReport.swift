@@ -61,8 +61,8 @@ public enum HTMLReport {
             newTable = EntryTable(rows: entries.filter(\.isNew))
             openTable = EntryTable(rows: entries.filter { !$0.isNew && ($0.status == "open" || $0.status == "approved") })
             closedTable = EntryTable(rows: entries.filter { !$0.isNew && $0.status != "open" && $0.status != "approved" })
-            newCount = newTable.rows.count
-            openCount = openTable.rows.count
+            newCount = d.newTotal
+            openCount = d.openTotal
             hasNew = !newTable.rows.isEmpty
             hasOpen = !openTable.rows.isEmpty
             hasClosed = !closedTable.rows.isEmpty
@@ -216,12 +216,23 @@ public enum HTMLReport {
             facts = f.facts.map { Fact(key: $0.0, value: HTMLReport.factText($0.1)) }
             evidence = f.evidence.map { e in
                 switch lines[e] {
+                case .text(let text)? where !FindingBlock.fits(text, f):
+                    EvidenceRow(place: "\(e.file):\(e.line)",
+                                text: "the file has changed since (rotated?): that line now holds a record of \(text.prefix(19))",
+                                unavailable: true)
                 case .text(let text)?: EvidenceRow(place: "\(e.file):\(e.line)", text: text, unavailable: false)
                 case .unavailable(let why)?: EvidenceRow(place: "\(e.file):\(e.line)", text: why, unavailable: true)
                 case nil: EvidenceRow(place: "\(e.file):\(e.line)", text: "not read", unavailable: true)
                 }
             }
             suppressed = f.suppressedBy != nil
+        }
+
+        /// Whether a cited line's own time (an Odoo record starts with it) lies around the finding's:
+        /// after a rotation the same file name and line number hold another record.
+        static func fits(_ line: String, _ f: Finding) -> Bool {
+            guard let time = UTC.parse(String(line.prefix(19))) else { return true }  // no time of its own: cannot tell
+            return time >= f.firstSeen - 86_400_000 && time <= f.lastSeen + 86_400_000
         }
     }
 
@@ -241,7 +252,8 @@ public enum HTMLReport {
             }
             if let ip = text("ip") {
                 let place = [text("country"), text("city")].compactMap { $0 }.joined(separator: " ")
-                let when = text("from").map { " " + ReportFiles.date(UTC.parse($0)) } ?? ""
+                var when = text("from").map { " " + ReportFiles.date(UTC.parse($0)) } ?? ""
+                if let to = text("to"), to != text("from") { when += " → " + ReportFiles.date(UTC.parse(to)) }
                 return "\(place.isEmpty ? "?" : place) (\(ip))\(when)"
             }
             return pairs.map { "\($0.0): \(factText($0.1))" }.joined(separator: "; ")
@@ -272,7 +284,7 @@ public enum HTMLReport {
             let start = min(since, sessions.map(\.firstActivity).min() ?? since)
             let span = Double(max(now - start, 3_600_000))
             let left = 170.0, plot = 690.0 - left
-            func x(_ t: Millis) -> Double { left + Double(max(t - start, 0)) / span * plot }
+            func x(_ t: Millis) -> Double { left + Double(min(max(t - start, 0), now - start)) / span * plot }
             var places: [String] = []
             var marks: [String: [Bar]] = [:]
             for s in sessions {
@@ -293,6 +305,8 @@ public enum HTMLReport {
                     }
                 }
             }
+            // At most 400 marks per place, the latest (a page stays light with 40 users).
+            for (place, bars) in marks where bars.count > 400 { marks[place] = Array(bars.suffix(400)) }
             let shown = Array(places.prefix(12))
             rows = shown.enumerated().map { i, place in
                 let y = 10 + i * 22
@@ -348,9 +362,16 @@ public enum HTMLReport {
             var lines: [Line] = []
             for f in findings {
                 func coordinates(_ key: String) -> (Double, Double)? {
+                    func number(_ v: JSON?) -> Double? {
+                        switch v {
+                        case .double(let d)?: d
+                        case .int(let i)?: Double(i)  // 47.0 is stored as 47
+                        default: nil
+                        }
+                    }
                     guard case .object(let place)? = f.facts.first(where: { $0.0 == key })?.1,
-                          case .double(let lat)? = place.first(where: { $0.0 == "latitude" })?.1,
-                          case .double(let lon)? = place.first(where: { $0.0 == "longitude" })?.1 else { return nil }
+                          let lat = number(place.first(where: { $0.0 == "latitude" })?.1),
+                          let lon = number(place.first(where: { $0.0 == "longitude" })?.1) else { return nil }
                     return (lat, lon)
                 }
                 guard let a = coordinates("from"), let b = coordinates("to") else { continue }

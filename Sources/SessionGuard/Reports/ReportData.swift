@@ -62,6 +62,11 @@ public struct ReportData: Sendable {
     public var users = 0
     public var recommendations: [Entry] = []
     public var recommendationTotal = 0
+    /// Counts over all of them, not only the listed ones.
+    public var newTotal = 0
+    public var openTotal = 0
+    public var recommendationsPerSeverity: [Severity: Int] = [:]
+    public var findingsPerSeverity: [Severity: Int] = [:]
     public var findings: [Finding] = []
     public var findingTotal = 0
     public var flaggedUsers: [FlaggedUser] = []
@@ -112,6 +117,9 @@ public struct ReportData: Sendable {
         // Recommendations: open and approved ones, and whatever the run made; new ones first.
         let listed = try tx.reportRecommendations(since: run?.id ?? Int64.max)
         data.recommendationTotal = listed.count
+        data.newTotal = listed.filter { $0.firstRun == run?.id }.count
+        data.openTotal = listed.filter { $0.firstRun != run?.id && ["open", "approved"].contains($0.row.recommendation.status) }.count
+        for entry in listed { data.recommendationsPerSeverity[entry.row.recommendation.severity, default: 0] += 1 }
         let ordered = listed.sorted { a, b in
             let (x, y) = (a.firstRun == run?.id, b.firstRun == run?.id)
             if x != y { return x }
@@ -150,6 +158,9 @@ public struct ReportData: Sendable {
         (data.sessions, data.users) = try tx.activeCounts(since: data.since)
         (data.findings, data.findingTotal) = try tx.findings(since: data.since, limit: findingCap)
         data.findingsPerRule = try tx.findingsPerRule(since: data.since)
+        for (name, count) in try tx.findingsPerSeverity(since: data.since) {
+            if let severity = Severity(rawValue: name) { data.findingsPerSeverity[severity] = count }
+        }
         data.sessionsPerCountry = try tx.sessionsPerCountry(since: data.since)
         for visit in try tx.visits(since: data.since) {
             // Each visit counts once in every hour it touches (at most a day's worth).
@@ -189,8 +200,6 @@ public struct ReportData: Sendable {
 
     /// Findings and recommendations per severity, most severe first.
     public var bySeverity: [(severity: Severity, findings: Int, recommendations: Int)] {
-        Severity.allCases.reversed().map { s in
-            (s, findings.filter { $0.severity == s }.count, recommendations.filter { $0.recommendation.severity == s }.count)
-        }
+        Severity.allCases.reversed().map { s in (s, findingsPerSeverity[s] ?? 0, recommendationsPerSeverity[s] ?? 0) }
     }
 }

@@ -21,17 +21,18 @@ public enum ReportFiles {
 
     // MARK: Markdown
 
-    /// Text from the logs or the store as Markdown that renders as itself.
+    /// Text from the logs or the store as Markdown that renders as itself: markup characters and
+    /// entities escaped, and no autolink (`https://…`, `www.…` in a login name must not become a link).
     static func md(_ text: String) -> String {
         var out = ""
         for ch in text {
             switch ch {
-            case "\\", "`", "*", "_", "[", "]", "#", "|", "<", ">", "~": out += "\\\(ch)"
+            case "\\", "`", "*", "_", "[", "]", "#", "|", "<", ">", "~", "&": out += "\\\(ch)"
             case "\n", "\r": out += " "
             default: out.append(ch)
             }
         }
-        return out
+        return out.replacingOccurrences(of: "://", with: ":\\/\\/").replacingOccurrences(of: #"(?i)\b(www)\."#, with: #"$1\\."#, options: .regularExpression)
     }
 
     static func date(_ ms: Millis?) -> String {

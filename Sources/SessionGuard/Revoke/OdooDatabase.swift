@@ -12,6 +12,9 @@ public final class OdooDatabase {
     let connection: PostgresConnection
     /// `res_device_log`'s columns.
     let columns: Set<String>
+    /// Rows the last `sessions()` left out (no valid identifier, or no time): counted, not fatal —
+    /// one odd row in Odoo's table must not stop every night's run.
+    public private(set) var skippedRows = 0
 
     /// Connects to `spec`: `URL`, or `DB=URL` when the logs name the database differently from the
     /// PostgreSQL database (the URL is libpq's; `PGHOST`, `PGUSER`, … fill what it leaves out).
@@ -49,19 +52,26 @@ public final class OdooDatabase {
             .filter(columns.contains)
         let times = ["first_activity", "last_activity"].filter(columns.contains)
         let select = wanted.map { "\($0)::text" } + times.map { "to_char(\($0)::timestamp, 'YYYY-MM-DD HH24:MI:SS')" }
+        connection.ensureConnected()  // connected before the logs were read, which can take a while
         do {
             let rows = try connection.fetchAll(sql: "SELECT \(select.joined(separator: ", ")) FROM res_device_log ORDER BY id")
             var logins: [Int: String] = [:]
             for r in try connection.fetchAll(sql: "SELECT id, login FROM res_users") { logins[r[0]] = r[1] }
             let names = wanted + times
-            return try DeviceLog.sessions(rows: rows.enumerated().map { n, r in
+            let all = rows.enumerated().map { n, r in
                 var values: [String: String] = [:]
                 for (i, name) in names.enumerated() {
                     if let text = r[i] as String?, !text.isEmpty { values[name] = text }
                 }
                 if let revoked = values["revoked"] { values["revoked"] = revoked == "1" || revoked == "true" ? "true" : "false" }
                 return DeviceLog.Row(place: "\(location) res_device_log row \(n + 1)", values: values)
-            }, db: db, logins: logins)
+            }
+            let usable = all.filter { row in
+                row.values["session_identifier"].map(OdooSessionsDirectory.isIdentifier) == true
+                    && (row.values["first_activity"] != nil || row.values["last_activity"] != nil)
+            }
+            skippedRows = all.count - usable.count
+            return try DeviceLog.sessions(rows: usable, db: db, logins: logins)
         } catch let error as RevokeError {
             throw error
         } catch {
@@ -71,6 +81,7 @@ public final class OdooDatabase {
 
     /// The user's id in this database.
     public func uid(login: String) throws(RevokeError) -> Int? {
+        connection.ensureConnected()
         do { return try connection.value(sql: "SELECT id FROM res_users WHERE login = ?", arguments: [login]) } catch {
             throw RevokeError(message: "\(location): reading res_users: \(error)")
         }
@@ -78,6 +89,7 @@ public final class OdooDatabase {
 
     /// The identifiers of the user's sessions the table does not mark revoked.
     public func liveIdentifiers(uid: Int) throws(RevokeError) -> [String] {
+        connection.ensureConnected()
         do {
             return try connection.values(sql: """
                 SELECT DISTINCT session_identifier FROM res_device_log WHERE user_id = ? AND revoked IS NOT TRUE ORDER BY 1
@@ -93,6 +105,7 @@ public final class OdooDatabase {
     public func markRevoked(_ identifiers: [String]) throws(RevokeError) -> Int {
         let valid = identifiers.filter(OdooSessionsDirectory.isIdentifier)
         guard !valid.isEmpty else { return 0 }
+        connection.ensureConnected()  // revoke waits for requests in flight in between
         do {
             return try connection.execute(sql: """
                 UPDATE res_device_log SET revoked = true WHERE session_identifier = ANY(CAST(? AS text[])) AND revoked IS NOT TRUE

@@ -115,8 +115,24 @@ public final class PostgresConnection: SQLDatabase {
 
     // MARK: libpq
 
-    /// Runs one statement (or, without arguments, several separated by `;`).
+    /// Inside BEGIN … COMMIT (set by `inTransaction`): a dropped connection then fails the
+    /// transaction instead of being reconnected under it.
+    var transactionOpen = false
+
+    /// Runs one statement (or, without arguments, several separated by `;`). Outside a transaction,
+    /// a connection the server dropped meanwhile (an idle timeout, a restart) is opened again and
+    /// the statement sent once more.
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> OpaquePointer {
+        do {
+            return try runOnce(sql, arguments)
+        } catch let error as PostgresError where !transactionOpen && PQstatus(connection) != CONNECTION_OK {
+            PQreset(connection)
+            guard PQstatus(connection) == CONNECTION_OK else { throw error }
+            return try runOnce(sql, arguments)
+        }
+    }
+
+    private func runOnce(_ sql: String, _ arguments: [SQLValue]) throws -> OpaquePointer {
         if arguments.isEmpty { return try check(PQexec(connection, sql)) }
         let text: String
         if let known = numbered[sql] { text = known } else {

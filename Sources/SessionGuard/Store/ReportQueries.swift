@@ -22,13 +22,14 @@ extension StoreTransaction {
         }
     }
 
-    /// Open and approved recommendations, and any other made by run `run` or later; with the run
-    /// that first made each.
+    /// Open and approved recommendations, and any other that run `run` (or a later one) made or
+    /// changed (expired, say); with the run that first made each.
     public func reportRecommendations(since run: Int64) throws -> [(row: RecommendationRow, firstRun: Int64)] {
         let rows = try SQLRow.fetchAll(db, sql: """
             SELECT \(Self.recommendationColumns), created_at, decided_by, decided_at, decision_reason, outcome, first_run
             FROM recommendations WHERE status IN ('open', 'approved') OR first_run >= ?
-            """, arguments: [run])
+               OR id IN (SELECT recommendation_id FROM recommendation_events WHERE run >= ?)
+            """, arguments: [run, run])
         return try rows.map { r in
             (RecommendationRow(recommendation: try decodeRecommendation(r), createdAt: r[10], decidedBy: r[11], decidedAt: r[12],
                                decisionReason: r[13], outcome: r[14]), r[15])
@@ -56,6 +57,16 @@ extension StoreTransaction {
             LIMIT ?
             """, arguments: [UTC.iso(since), limit])
         return (rows.map(decodeFinding), total)
+    }
+
+    /// Findings per severity seen at or after `since`.
+    public func findingsPerSeverity(since: Millis) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for r in try SQLRow.fetchAll(db, sql: "SELECT severity, COUNT(*) FROM findings WHERE last_seen >= ? GROUP BY severity",
+                                     arguments: [UTC.iso(since)]) {
+            counts[r[0] as String] = r[1]
+        }
+        return counts
     }
 
     /// Findings per rule seen at or after `since`, most first.

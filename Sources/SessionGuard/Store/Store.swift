@@ -74,10 +74,12 @@ public final class SessionStore {
         guard fd >= 0 else { throw StoreError("\(path): \(String(cString: strerror(errno)))") }
         var st = stat()
         if fstat(fd, &st) == 0, st.st_mode & 0o077 != 0 { _ = fchmod(fd, 0o600) }  // an existing store others could read
+        close(fd)  // before SQLite opens it: closing a descriptor of the file would drop SQLite's fcntl locks
         // Processes opening a new store at once migrate one after the other (GRDB's migrator checks
-        // and applies in separate transactions). flock is independent of SQLite's fcntl locks.
-        _ = flock(fd, LOCK_EX)
-        defer { close(fd) }
+        // and applies in separate transactions): a lock on the store's directory while migrating.
+        let directory = Foundation.open(parent.isEmpty ? "." : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directory >= 0 { _ = flock(directory, LOCK_EX) }
+        defer { if directory >= 0 { close(directory) } }
         do {
             var config = GRDB.Configuration()
             config.foreignKeysEnabled = true
@@ -141,6 +143,8 @@ extension PostgresConnection {
     func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
         ensureConnected()
         try execute(sql: begin)
+        transactionOpen = true
+        defer { transactionOpen = false }
         do {
             let value = try body()
             try execute(sql: "COMMIT")

@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
             let now = run.flatMap { UTC.parse($0.now) } ?? Decision.clock
             var start: Millis?
             if let since {
-                if let seconds = Duration.parseSeconds(since) {
+                if since.last?.isLetter == true, let seconds = Duration.parseSeconds(since) {  // 7d, 36h: not a bare number
                     start = now - Millis(seconds) * 1000
                 } else if let time = UTC.parse(since) ?? UTC.parse(since + "T00:00:00Z") {
                     start = time
