@@ -78,6 +78,8 @@ struct OdooDatabaseTests {
         #expect(!bob.revoked && bob.login == "bob@example.com")
         #expect(bob.userAgent == (shape == .v18 ? "windows/firefox" : "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"))
         #expect(bob.userAgent.flatMap(DeviceClass.init(userAgent:)) == DeviceClass(userAgent: "windows/firefox"))
+        // Only what was used since a time (analyze asks for the rules' 90 days).
+        #expect(try database.sessions(since: UTC.parse("2025-03-14T12:00:00Z")).map(\.identifier) == [Self.alice, Self.bob])
     }
 
     @Test("odd rows in Odoo's table (no identifier, no time) are left out and counted, not fatal")

@@ -140,7 +140,8 @@ public final class Analyzer {
         if options.ingest {
             for (db, path) in options.deviceLogs { sessions += try DeviceLog.sessions(csv: path, db: db) }
             for database in odooDatabases {
-                sessions += try database.sessions()
+                // What the rules look back at (90 days), not the table's whole past every night.
+                sessions += try database.sessions(since: options.now - 90 * 86_400_000)
                 if database.skippedRows > 0 {
                     odooWarnings.append("\(database.location): \(database.skippedRows) res_device_log row(s) without a valid session identifier or time, left out")
                 }

@@ -46,15 +46,18 @@ public final class OdooDatabase {
         ["user_agent", "platform", "browser"].filter(columns.contains).joined(separator: ", ")
     }
 
-    /// The rows of `res_device_log` as sessions (see `DeviceLog`), with logins from `res_users`.
-    public func sessions() throws(RevokeError) -> [Session] {
+    /// The rows of `res_device_log` used at or after `since` (all of them without it) as sessions
+    /// (see `DeviceLog`), with logins from `res_users`.
+    public func sessions(since: Millis? = nil) throws(RevokeError) -> [Session] {
         let wanted = ["session_identifier", "user_id", "ip_address", "user_agent", "platform", "browser", "revoked"]
             .filter(columns.contains)
         let times = ["first_activity", "last_activity"].filter(columns.contains)
         let select = wanted.map { "\($0)::text" } + times.map { "to_char(\($0)::timestamp, 'YYYY-MM-DD HH24:MI:SS')" }
         connection.ensureConnected()  // connected before the logs were read, which can take a while
         do {
-            let rows = try connection.fetchAll(sql: "SELECT \(select.joined(separator: ", ")) FROM res_device_log ORDER BY id")
+            let window = since != nil && columns.contains("last_activity") ? " WHERE last_activity >= CAST(? AS timestamp)" : ""
+            let rows = try connection.fetchAll(sql: "SELECT \(select.joined(separator: ", ")) FROM res_device_log\(window) ORDER BY id",
+                                               arguments: window.isEmpty ? [] : [UTC.iso(since!).replacingOccurrences(of: "Z", with: "")])
             var logins: [Int: String] = [:]
             for r in try connection.fetchAll(sql: "SELECT id, login FROM res_users") { logins[r[0]] = r[1] }
             let names = wanted + times
