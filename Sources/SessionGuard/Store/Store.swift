@@ -114,14 +114,14 @@ public final class SessionStore {
         case .sqlite(let queue, let cache):
             return try queue.write { db in try body(StoreTransaction(db: SQLiteConnection(db, cache), now: now)) }
         case .postgres(let connection):
-            for attempt in 1... {
+            var attempt = 1
+            while true {
                 do {
                     return try connection.inTransaction("BEGIN") { try body(StoreTransaction(db: connection, now: now)) }
                 } catch let error as PostgresError where error.isTransient && attempt < 5 {
-                    continue
+                    attempt += 1
                 }
             }
-            fatalError("unreachable")
         }
     }
 

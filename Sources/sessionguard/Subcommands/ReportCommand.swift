@@ -56,9 +56,8 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw CLIError(message: "cannot write the reports into \(directory): \(error)", code: 2)
         }
-        let new = data.recommendations.filter(\.isNew).count
         print("wrote report.html, summary.md, findings.csv, recommendations.csv, sessions.csv into \(directory)")
-        print("\(data.recommendationTotal) recommendation(s), \(new) new in \(data.runID.map { "run \($0)" } ?? "no run yet"); "
+        print("\(data.recommendationTotal) recommendation(s), \(data.newTotal) new in \(data.runID.map { "run \($0)" } ?? "no run yet"); "
               + "\(data.sessions) session(s) of \(data.users) user(s) since \(UTC.iso(data.since))")
     }
 }
