@@ -188,12 +188,15 @@ _sessionguard_analyze() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--device-log --odoo-db)
-    non_repeating_options=(--format --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
+    non_repeating_options=(--format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
+        return
+        ;;
+    '--timezone')
         return
         ;;
     '--config')
@@ -239,12 +242,15 @@ _sessionguard_ingest() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--device-log --odoo-db)
-    non_repeating_options=(--format --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
+    non_repeating_options=(--format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
+        return
+        ;;
+    '--timezone')
         return
         ;;
     '--config')
@@ -290,7 +296,7 @@ _sessionguard_detect() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--device-log --odoo-db)
-    non_repeating_options=(--partition --format --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
+    non_repeating_options=(--partition --format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options 0
 
     # Offer option value completions
@@ -299,6 +305,9 @@ _sessionguard_detect() {
         return
         ;;
     '--format')
+        return
+        ;;
+    '--timezone')
         return
         ;;
     '--config')

@@ -19,6 +19,8 @@ public struct Configuration: Sendable {
     public var sessionsDir: String?
     /// Odoo's databases (`URL` or `DB=URL`): `res_device_log` read by analyze and ingest, marked by revoke.
     public var odooDatabases: [String] = []
+    /// The zone syslog times are written in (`odoo-syslog`).
+    public var timezone: String?
     /// How long `revoke --apply` waits for requests in flight before looking again (seconds).
     public var revokeDelaySeconds: Int?
     /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
@@ -28,7 +30,7 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay", "odoo_db"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay", "odoo_db", "timezone"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
@@ -99,6 +101,11 @@ public struct Configuration: Sendable {
                 }
                 config.failOn = s
             case "sessions_dir": config.sessionsDir = text.map(resolve)
+            case "timezone":
+                guard let t = text, TimeZone(identifier: t) != nil else {
+                    throw RuleLoader.located(path, value, "timezone must be a zone name like Europe/Brussels or UTC")
+                }
+                config.timezone = t
             case "revoke_delay":
                 guard let t = text, let seconds = Duration.parseSeconds(t) else {
                     throw RuleLoader.located(path, value, "revoke_delay must be a duration like 120s or 2m")

@@ -21,11 +21,19 @@ public final class OdooPatterns: Sendable {
     let fromTail = try! PCRERegex(#"(?:^| )from (\S+) *$"#)
     /// The start of such a message, when the whole message did not match (a newline in the login).
     let loginStart = try! PCRERegex(#"^(?:Login (?:successful|failed) for |Password reset attempt for )"#)
+    /// Odoo's `--syslog` records as rsyslog or journald write them (`odoo-facts.md` §1): the
+    /// daemon's local-time prefix `Mon dd HH:MM:SS host `, an optional `tag[pid]: `, then Odoo's
+    /// `<description> <version>:<db>:<LEVEL>:<logger>:<message>` — no year, no PID.
+    let syslog = try! PCRERegex(
+        #"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d) \S+ (?:\S+\[\d+\]: )?(?:Odoo|OpenERP)(?: Server)? ?([^:\s]+):([^:]*):([A-Z_]+):([^:\s]+):(.*)$"#)
     /// The `request_match` rules' watches; bit i of an event's `watch` mask is `watches[i]`.
     let watches: [Watch]
+    /// The zone syslog times are written in (`--timezone`; Odoo's own log is in UTC).
+    let timeZone: TimeZone
 
-    public init(watches: [Watch] = []) {
+    public init(watches: [Watch] = [], timeZone: TimeZone = .current) {
         self.watches = Array(watches.prefix(Watch.limit))
+        self.timeZone = timeZone
     }
 }
 
@@ -36,7 +44,13 @@ public final class OdooPatterns: Sendable {
 public final class OdooLogParser {
     private let interner: Interner
     private let request, login, rateLimited, passwordChange, twoFactor, passwordReset,
-        sessionExpired, device, revoke, banner, fromTail, loginStart: PCREMatcher
+        sessionExpired, device, revoke, banner, fromTail, loginStart, syslog: PCREMatcher
+    private let timeZone: TimeZone
+    /// Syslog times have no year: the file's last change gives it (a record dated in a later month
+    /// than that was written the year before).
+    private var fileYear = 1970, fileMonth = 1
+    /// UTC offsets of the time zone by local hour, looked up once each.
+    private var offsets: [Int64: Int] = [:]
     public let stream: Int32
     private var fileIndex: Int32 = 0
     private var lineNumber: Int32 = 0
@@ -73,6 +87,8 @@ public final class OdooLogParser {
         banner = patterns.banner.matcher()
         fromTail = patterns.fromTail.matcher()
         loginStart = patterns.loginStart.matcher()
+        syslog = patterns.syslog.matcher()
+        timeZone = patterns.timeZone
         let watches = patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
         requestWatches = watches.filter { $0.matchers.onRequests }
         recordWatches = watches.filter { !$0.matchers.onRequests }
@@ -102,6 +118,11 @@ public final class OdooLogParser {
         previous = afterLine > 0 ? .other : .none
         stats = InputStats(path: path, format: "odoo")
         internalRequests = [:]
+        var st = stat()
+        let modified = stat(path, &st) == 0 ? Millis(st.st_mtim.tv_sec) * 1000 : Millis(Date().timeIntervalSince1970 * 1000)
+        let iso = UTC.iso(modified)
+        fileYear = Int(iso.prefix(4)) ?? 1970
+        fileMonth = Int(iso.dropFirst(5).prefix(2)) ?? 1
         return done
     }
 
@@ -231,7 +252,7 @@ public final class OdooLogParser {
     private func parseLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         if var q = quarantine {
             quarantine = nil
-            let isHeader = OdooLogParser.headerTime(line) != nil
+            let isHeader = OdooLogParser.headerTime(line) != nil || isSyslogHeader(line)
             if q.incomplete {
                 // Everything up to the tail is the login message: forged, whatever it looks like.
                 if let ip = tail(line) { return reject(q, tailIP: ip, into: &events) }
@@ -331,6 +352,11 @@ public final class OdooLogParser {
 
     private func parseRecord(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         guard let time = OdooLogParser.headerTime(line) else {
+            if let (time, db, logger, message) = syslogRecord(line) {
+                stats.format = "odoo-syslog"
+                // No PID: joins fall back to time and address, as with one threaded worker.
+                return record(line, time: time, pid: 0, dbBytes: db, logger: logger, message: message, into: &events)
+            }
             continuation(line)
             return
         }
@@ -360,12 +386,50 @@ public final class OdooLogParser {
         while messageEnd > i, line[messageEnd - 1] == 0x20 { messageEnd -= 1 }
         let message = UnsafeBufferPointer(rebasing: line[i..<messageEnd])
         let logger = UnsafeBufferPointer(rebasing: line[loggerStart..<loggerEnd])
+        record(line, time: time, pid: pid, dbBytes: UnsafeBufferPointer(rebasing: line[dbStart..<dbEnd]), logger: logger, message: message,
+               into: &events)
+    }
 
+    /// A cheap look before the syslog pattern: `Mon dd HH:MM:SS `.
+    @inline(__always)
+    private func isSyslogHeader(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
+        l.count > 20 && l[3] == 0x20 && l[6] == 0x20 && l[9] == 0x3A && l[12] == 0x3A && l[15] == 0x20 && syslog.match(l)
+    }
+
+    /// A `--syslog` record: its time (UTC), database, logger and message.
+    private func syslogRecord(_ line: UnsafeBufferPointer<UInt8>)
+        -> (Millis, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
+        guard isSyslogHeader(line), let monthName = syslog.string(1), let dayText = syslog.string(2),
+              let hour = syslog.string(3).flatMap({ Int($0) }), let minute = syslog.string(4).flatMap({ Int($0) }),
+              let second = syslog.string(5).flatMap({ Int($0) }), let db = syslog.bytes(7), let logger = syslog.bytes(9),
+              var message = syslog.bytes(10) else { return nil }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        guard let m = months.firstIndex(of: monthName), let day = Int(dayText.trimmingCharacters(in: .whitespaces)),
+              day >= 1, day <= 31, hour < 24, minute < 60, second < 61 else { return nil }
+        let month = m + 1
+        let year = month > fileMonth ? fileYear - 1 : fileYear
+        let local = Int64(UTC.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        let offset: Int
+        if let known = offsets[local / 3600] {
+            offset = known
+        } else {
+            // The offset at the instant this local time names (looked up twice around DST changes).
+            let guess = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+            offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
+            offsets[local / 3600] = offset
+        }
+        while let last = message.last, last == 0x20 || last == 0x0D { message = UnsafeBufferPointer(rebasing: message.dropLast()) }
+        return ((local - Int64(offset)) * 1000, db, logger, message)
+    }
+
+    /// One record, whichever header it had.
+    private func record(_ line: UnsafeBufferPointer<UInt8>, time: Millis, pid: Int32, dbBytes: UnsafeBufferPointer<UInt8>,
+                        logger: UnsafeBufferPointer<UInt8>, message: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         stats.records += 1
         if stats.firstTime == nil { stats.firstTime = time }
         if time > stats.lastTime ?? Millis.min { stats.lastTime = time }
         let origin = Origin(file: fileIndex, line: lineNumber)
-        var db = interner.intern(UnsafeBufferPointer(rebasing: line[dbStart..<dbEnd]))
+        var db = interner.intern(dbBytes)
         if db == idQuestion || db == idNone { db = Event.none }
 
         if equal(logger, "werkzeug") {

@@ -23,6 +23,8 @@ public struct AnalyzeOptions: Sendable {
     public var deviceLogs: [(db: String, path: String)] = []
     /// Odoo's databases (`URL` or `DB=URL`), whose `res_device_log` is read as an input.
     public var odooDatabases: [String] = []
+    /// The zone of syslog times (Odoo's `--syslog` records); nil: this machine's.
+    public var timeZone: TimeZone?
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -111,7 +113,7 @@ public final class Analyzer {
             }
             inputs = kept
         }
-        let source = EventSource(paths: inputs, interner: interner, patterns: OdooPatterns(watches: watches),
+        let source = EventSource(paths: inputs, interner: interner, patterns: OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current),
                                  resume: resume, checkpointing: options.checkpoints)
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
         var phases: [(name: String, seconds: Double)] = []

@@ -81,8 +81,11 @@ struct Detect: ParsableCommand {
 
 /// The options of analyze, ingest and detect, and the run they share.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Input format: auto or odoo.")
+    @Option(help: "Input format: auto, odoo or odoo-syslog (Odoo's own log and its --syslog records are both recognised, line by line).")
     var format: String?
+
+    @Option(help: "Time zone of syslog times (odoo-syslog), e.g. Europe/Brussels (default: the configuration's timezone, else this machine's).")
+    var timezone: String?
 
     @OptionGroup var shared: SharedOptions
 
@@ -145,8 +148,15 @@ struct RunOptions: ParsableArguments {
             }
         }
         let format = format ?? configuration.format ?? "auto"
-        guard ["auto", "odoo"].contains(format) else {
-            throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo)", code: 2)
+        guard ["auto", "odoo", "odoo-syslog"].contains(format) else {
+            throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo, odoo-syslog)", code: 2)
+        }
+        var timeZone: TimeZone?
+        if let name = timezone ?? configuration.timezone {
+            guard let zone = TimeZone(identifier: name) else {
+                throw CLIError(message: "unknown time zone '\(name)' (use a name like Europe/Brussels or UTC)", code: 2)
+            }
+            timeZone = zone
         }
         var failOnSeverity = configuration.failOn
         if let failOn {
@@ -181,6 +191,7 @@ struct RunOptions: ParsableArguments {
             options.deviceLogs.append((String(entry[..<eq]), String(entry[entry.index(after: eq)...])))
         }
         options.odooDatabases = odooDatabases.isEmpty ? configuration.odooDatabases : odooDatabases
+        options.timeZone = timeZone
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash
