@@ -616,6 +616,11 @@ public final class OdooLogParser {
         if line.contains(where: { $0 < 0x09 || ($0 > 0x0D && $0 < 0x20) || $0 == 0x7F }) {
             return unparsed(line, "binary data")
         }
+        if line.count > 16, line[3] == 0x20, line[6] == 0x20, line[9] == 0x3A, line[12] == 0x3A, line[15] == 0x20,
+           line[0] >= 0x41, line[0] <= 0x5A {
+            // `Mon dd HH:MM:SS host …` that is not Odoo's: another program's line in a shared syslog file.
+            return unparsed(line, "a syslog line of another program")
+        }
         if previous == .other, tail(line) != nil {
             // A bare tail with nothing held: a forged block longer than the window went before it.
             stats.injections += 1
