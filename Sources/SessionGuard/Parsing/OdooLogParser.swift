@@ -390,6 +390,11 @@ public final class OdooLogParser {
                into: &events)
     }
 
+    /// `Jan` … `Dec` as three bytes in one number.
+    static let monthNames: [UInt32] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { name in
+        name.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     /// A cheap look before the syslog pattern: `Mon dd HH:MM:SS `.
     @inline(__always)
     private func isSyslogHeader(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -399,14 +404,13 @@ public final class OdooLogParser {
     /// A `--syslog` record: its time (UTC), database, logger and message.
     private func syslogRecord(_ line: UnsafeBufferPointer<UInt8>)
         -> (Millis, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>)? {
-        guard isSyslogHeader(line), let monthName = syslog.string(1), let dayText = syslog.string(2),
-              let hour = syslog.string(3).flatMap({ Int($0) }), let minute = syslog.string(4).flatMap({ Int($0) }),
-              let second = syslog.string(5).flatMap({ Int($0) }), let db = syslog.bytes(7), let logger = syslog.bytes(9),
-              var message = syslog.bytes(10) else { return nil }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        guard let m = months.firstIndex(of: monthName), let day = Int(dayText.trimmingCharacters(in: .whitespaces)),
-              day >= 1, day <= 31, hour < 24, minute < 60, second < 61 else { return nil }
-        let month = m + 1
+        guard isSyslogHeader(line), let db = syslog.bytes(7), let logger = syslog.bytes(9), var message = syslog.bytes(10) else { return nil }
+        // The pattern fixed the positions: `Mon dd HH:MM:SS` (the day space-padded), read as bytes.
+        func number(_ at: Int) -> Int { (line[at] == 0x20 ? 0 : Int(line[at] &- 48)) * 10 + Int(line[at + 1] &- 48) }
+        let name = (UInt32(line[0]) << 16) | (UInt32(line[1]) << 8) | UInt32(line[2])
+        guard let m = Self.monthNames.firstIndex(of: name) else { return nil }
+        let month = m + 1, day = number(4), hour = number(7), minute = number(10), second = number(13)
+        guard day >= 1, day <= 31, hour < 24, minute < 60, second < 61 else { return nil }
         let year = month > fileMonth ? fileYear - 1 : fileYear
         let local = Int64(UTC.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         let offset: Int

@@ -68,16 +68,16 @@ public struct ReportData: Sendable {
     public var recommendationsPerSeverity: [Severity: Int] = [:]
     public var findingsPerSeverity: [Severity: Int] = [:]
     public var findings: [Finding] = []
-    public var findingTotal = 0
+    /// All findings of the period (`findings` holds at most `findingCap` of them).
+    public var findingTotal: Int { findingsPerSeverity.values.reduce(0, +) }
     public var flaggedUsers: [FlaggedUser] = []
     public var flaggedUserTotal = 0
     public var sessionsPerCountry: [(country: String, sessions: Int)] = []
     public var findingsPerRule: [(rule: String, count: Int)] = []
     /// Visits per hour of the day (UTC) in the period.
     public var activityPerHour = [Int](repeating: 0, count: 24)
-    /// The period's sessions, newest first (for `sessions.csv`), and how many there are.
+    /// The period's sessions, newest first (for `sessions.csv`; `sessions` counts them all).
     public var sessionRows: [Session] = []
-    public var sessionTotal = 0
     public var warnings: [String] = []
 
     /// GeoIP databases older than this are flagged: places drift as addresses are reassigned.
@@ -156,7 +156,7 @@ public struct ReportData: Sendable {
 
         // The period: counts, charts, findings and sessions.
         (data.sessions, data.users) = try tx.activeCounts(since: data.since)
-        (data.findings, data.findingTotal) = try tx.findings(since: data.since, limit: findingCap)
+        data.findings = try tx.findings(since: data.since, limit: findingCap)
         data.findingsPerRule = try tx.findingsPerRule(since: data.since)
         for (name, count) in try tx.findingsPerSeverity(since: data.since) {
             if let severity = Severity(rawValue: name) { data.findingsPerSeverity[severity] = count }
@@ -172,7 +172,7 @@ public struct ReportData: Sendable {
                 hours += 1
             }
         }
-        (data.sessionRows, data.sessionTotal) = try tx.sessions(since: data.since, limit: sessionCap)
+        data.sessionRows = try tx.sessions(since: data.since, limit: sessionCap)
         return data
     }
 

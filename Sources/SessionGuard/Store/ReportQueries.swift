@@ -39,24 +39,23 @@ extension StoreTransaction {
     /// Findings by id.
     public func findings(ids: [String]) throws -> [Finding] {
         var result: [Finding] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+        for chunk in ids.chunks() {
             result += try SQLRow.fetchAll(db, sql: """
-                SELECT \(Self.findingColumns) FROM findings WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                SELECT \(Self.findingColumns) FROM findings WHERE id IN (\(placeholders(chunk.count)))
                 """, arguments: chunk.map { $0 }).map(decodeFinding)
         }
         return result
     }
 
-    /// Findings seen at or after `since`, most severe first, at most `limit`; and how many there are.
-    public func findings(since: Millis, limit: Int) throws -> (findings: [Finding], total: Int) {
-        let total: Int = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM findings WHERE last_seen >= ?", arguments: [UTC.iso(since)]) ?? 0
+    /// Findings seen at or after `since`, most severe first, at most `limit`.
+    public func findings(since: Millis, limit: Int) throws -> [Finding] {
         let rows = try SQLRow.fetchAll(db, sql: """
             SELECT \(Self.findingColumns) FROM findings WHERE last_seen >= ?
             ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END,
                      first_seen, id
             LIMIT ?
             """, arguments: [UTC.iso(since), limit])
-        return (rows.map(decodeFinding), total)
+        return rows.map(decodeFinding)
     }
 
     /// Findings per severity seen at or after `since`.
@@ -101,13 +100,12 @@ extension StoreTransaction {
             """, arguments: [UTC.iso(since)]).flatMap(Visits.decode).filter { $0.end >= since }
     }
 
-    /// Sessions active at or after `since` (newest activity first, at most `limit`) and how many there are.
-    public func sessions(since: Millis, limit: Int) throws -> (sessions: [Session], total: Int) {
-        let total: Int = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sessions WHERE last_activity >= ?", arguments: [UTC.iso(since)]) ?? 0
+    /// Sessions active at or after `since`, newest activity first, at most `limit`.
+    public func sessions(since: Millis, limit: Int) throws -> [Session] {
         let rows = try SQLRow.fetchAll(db, sql: """
             SELECT \(Self.sessionColumns) FROM sessions WHERE last_activity >= ? ORDER BY last_activity DESC, id LIMIT ?
             """, arguments: [UTC.iso(since), limit])
-        return (try decode(rows), total)
+        return try decode(rows)
     }
 
     /// A user's sessions active at or after `since` (for the report's timeline and map).

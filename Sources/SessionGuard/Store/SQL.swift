@@ -166,6 +166,18 @@ extension SQLDatabase {
     }
 }
 
+extension Array {
+    /// The array in slices of at most `size` (for `IN (…)` lists, which both backends bound).
+    func chunks(of size: Int = 500) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
+
+/// `?, ?, …` for `count` values of an `IN (…)` list.
+func placeholders(_ count: Int) -> String {
+    Array(repeating: "?", count: count).joined(separator: ",")
+}
+
 /// Splits rows into rounds in which no key repeats, keeping each key's rows in their order.
 func roundsWithoutRepeatedKeys(_ rows: [[SQLValue]], key: [Int]) -> [[[SQLValue]]] {
     guard !key.isEmpty else { return [rows] }

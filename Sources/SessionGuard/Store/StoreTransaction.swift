@@ -228,9 +228,8 @@ public struct StoreTransaction: DetectionContext {
             try db.execute(sql: update)
             return
         }
-        for start in stride(from: 0, to: ids.count, by: 500) {
-            let chunk = ids[start..<min(start + 500, ids.count)]
-            try db.execute(sql: update + " AND id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))", arguments: chunk.map { $0 })
+        for chunk in ids.chunks() {
+            try db.execute(sql: update + " AND id IN (\(placeholders(chunk.count)))", arguments: chunk.map { $0 })
         }
     }
 
@@ -274,9 +273,8 @@ public struct StoreTransaction: DetectionContext {
     /// Loads sessions (with their addresses and places) by row id.
     public func sessions(ids: [Int64]) throws -> [Session] {
         var result: [Session] = []
-        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            let marks = chunk.map { _ in "?" }.joined(separator: ",")
-            let rows = try SQLRow.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id IN (\(marks)) ORDER BY id",
+        for chunk in ids.chunks() {
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT \(Self.sessionColumns) FROM sessions WHERE id IN (\(placeholders(chunk.count))) ORDER BY id",
                                         arguments: chunk.map { $0 })
             result += try decode(rows)
         }
@@ -287,9 +285,9 @@ public struct StoreTransaction: DetectionContext {
     func decode(_ rows: [SQLRow]) throws -> [Session] {
         guard !rows.isEmpty else { return [] }
         var ips: [Int64: [SessionIP]] = [:]
-        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+        for chunk in rows.chunks() {
             let ids: [Int64] = chunk.map { $0[0] }
-            let marks = ids.map { _ in "?" }.joined(separator: ",")
+            let marks = placeholders(ids.count)
             let cursor = try SQLRow.fetchAll(db, sql: """
                 SELECT session_id, ip, first_seen, last_seen, requests, \(Self.placeColumns), first_evidence, visits
                 FROM session_ips WHERE session_id IN (\(marks)) ORDER BY first_seen, ip
