@@ -3,7 +3,7 @@
 
 Usage
 -----
-    python3 Samples/generate_logs.py [--out DIR] [--scale N] [--seed S]
+    python3 Samples/generate_logs.py [--out DIR] [--scale N] [--seed S] [--no-nginx]
     python3 Samples/generate_logs.py --single-file PATH [--lines N | --scale N] [--seed S]
 
 Default mode writes the rotated sample set into DIR (default: ``logs/`` next to
@@ -12,9 +12,14 @@ this script, i.e. ``Samples/logs``)::
     odoo.log.2.gz   2025-02-17 .. 2025-02-28   gzip (fixed header mtime: byte-identical)
     odoo.log.1      2025-03-01 .. 2025-03-07
     odoo.log        2025-03-08 .. 2025-03-14 23:59
+    nginx/access.log.2.gz, nginx/access.log.1, nginx/access.log
+                    the reverse proxy's access log for the same requests, rotated
+                    with the Odoo files: the same periods (see write_nginx)
 
 ``--single-file PATH`` writes the same four weeks into one plain file instead
-(the benchmark corpus; ``-`` is stdout).
+(the benchmark corpus; ``-`` is stdout), and no nginx log. ``--no-nginx`` (and
+``--lines``) leave the nginx logs out of the rotated set. The nginx logs draw
+nothing from the generators: the Odoo files are the same with or without them.
 
 ``--scale N`` (integer >= 1, default 1) multiplies the traffic: every unit above 1
 adds five cloned office users (uid 1000+, ``userNNNN@example.com``) who behave like
@@ -82,6 +87,28 @@ MENUS_HASH = "3f1c9e07b2d44a6b8e5f0c1d2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d"
 TRANSL_HASH = "b7e2c4a19d0f3e5a6c8b1d2e4f6a8c0e2b4d6f8a"
 ASSETS = "e3a2b61"
 WS = "/websocket?version=18.0-3"
+
+# nginx access log (rotated set only): its directory and files, rotated with the Odoo files (the
+# same periods; the .gz with odoo.log.2.gz's fixed mtime), the proxy's host name, and the clients'
+# User-Agents (one fixed string per actor; alice in São Paulo uses another device).
+NGINX_DIR = "nginx"
+NGINX_FILES = [(name, d0, d1) for name, (_, d0, d1) in zip(["access.log.2.gz", "access.log.1", "access.log"], FILES)]
+NGINX_HOST = "https://erp.example.com"
+NGINX_TZ = (3600, "+0100")    # Europe/Brussels, CET: every date of the period is before DST (30 March)
+UA_CHROME_MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/133.0.0.0 Safari/537.36")
+UA_CHROME_WIN = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/133.0.0.0 Safari/537.36")
+UA_CHROME_LINUX = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                   "Chrome/133.0.0.0 Safari/537.36")
+UA_EDGE_WIN = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/133.0.0.0 Safari/537.36 Edg/133.0.0.0")
+UA_SAFARI_MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                 "Version/18.3 Safari/605.1.15")
+UA_FIREFOX_LINUX = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:135.0) Gecko/20100101 Firefox/135.0"
+UA_FIREFOX_WIN = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:136.0) Gecko/20100101 Firefox/136.0"
+UA_XMLRPC = "Python-xmlrpc/3.11"          # xmlrpc.client's Transport.user_agent
+UA_REQUESTS = "python-requests/2.31.0"
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
@@ -181,12 +208,18 @@ MODE = {"page": "ro", "menu": "ro", "asset": "ro", "read": "ro", "image": "ro", 
 
 
 class Req:
-    """One HTTP request: optional lines logged inside it, then its werkzeug line."""
-    __slots__ = ("start", "dur", "ip", "method", "target", "status", "perf", "db", "pre", "order")
+    """One HTTP request: optional lines logged inside it, then its werkzeug line.
 
-    def __init__(self, start, dur, ip, method, target, status, perf, db, pre, order):
+    ``kind``, ``sess``, ``ua`` and ``actor`` are for the nginx access log only (write_nginx);
+    ``wz`` is the order of its werkzeug record, set when it is scheduled."""
+    __slots__ = ("start", "dur", "ip", "method", "target", "status", "perf", "db", "pre", "order",
+                 "kind", "sess", "ua", "actor", "wz")
+
+    def __init__(self, start, dur, ip, method, target, status, perf, db, pre, order,
+                 kind=None, sess=None, ua=None, actor=None):
         self.start, self.dur, self.ip, self.method, self.target = start, dur, ip, method, target
         self.status, self.perf, self.db, self.pre, self.order = status, perf, db, pre, order
+        self.kind, self.sess, self.ua, self.actor, self.wz = kind, sess, ua, actor, None
 
 
 class Session:
@@ -219,6 +252,7 @@ class Gen:
     registry_modules = 87         # modules a worker loads ("loading 87 modules...")
     perf_ranges = PERF            # request kind -> perf ranges
     replica = REPLICA             # (from, to): werkzeug lines carry a 4th perf field; None: never
+    nginx = None                  # a list: collects (day index, request) of every day for write_nginx
 
     def __init__(self, seed, scale, writer):
         self.seed, self.scale, self.w = seed, scale, writer
@@ -246,12 +280,14 @@ class Gen:
         self.rec(ms, text)
 
     def req(self, rng, t, ip, method, target, kind, status=200, sess=None, pre=None,
-            db=DB, force_device=False):
+            db=DB, force_device=False, ua=None, actor=None):
         """Queue a request starting at ``t``; return the time its werkzeug line is written.
 
         When ``sess`` is given, a device log line comes first when the session says one is
         due (Session.device_due: new, another IP, an hour old). Requests with lines
         of their own are kept within one second, on one worker (the analyzer's join).
+        ``ua`` and ``actor`` (the client's User-Agent and the object making the request) only
+        feed the nginx access log; they draw nothing.
         """
         spec = self.perf_ranges[kind]
         if spec is None:
@@ -279,7 +315,8 @@ class Gen:
                 mode = "ro->rw"
             perf += " " + mode
         self.order += 1
-        self.last_req = Req(t, dur, ip, method, target, status, perf, db, pre, self.order)
+        self.last_req = Req(t, dur, ip, method, target, status, perf, db, pre, self.order,
+                            kind, sess, ua, actor)
         self.reqs.append(self.last_req)
         if sess is not None and sess.alive:
             if sess.first is None:
@@ -291,6 +328,8 @@ class Gen:
 
     def flush_day(self, d):
         self.schedule(self.reqs)
+        if self.nginx is not None:
+            self.nginx.extend((d, r) for r in self.reqs)
         self.reqs = []
         recs = self.recs
         self.recs = []
@@ -324,6 +363,7 @@ class Gen:
             self.rec(end, f"{hdr_time(end)} {pid} INFO {r.db} werkzeug: {r.ip} - - "
                           f"[{bracket_time(end)}] \"{r.method} {r.target} HTTP/1.1\" "
                           f"{r.status} - {r.perf}")
+            r.wz = self.order
             busy[pid] = end + 1
 
     def server_start(self, t, master, cron, wkhtmltopdf=True, cron_after=21):
@@ -382,6 +422,7 @@ class Browser:
     action_warnings = 0.004       # chance an action logs one of WARNINGS first (0: never, no draw)
     action_post_to = 0.965        # action(): r below this and above 0.94 posts a message,
     action_unlink_to = 0.975      # then below this deletes a record; above, a page load
+    ua = UA_CHROME_WIN            # the browser's User-Agent (nginx access log only)
 
     def __init__(self, g, uid, login, models, apps, think=420):
         self.g, self.uid, self.user_login = g, uid, login
@@ -392,7 +433,8 @@ class Browser:
     # -- building blocks
 
     def rq(self, sess, t, ip, method, target, kind, status=200, pre=None, force_device=False, db=DB):
-        return self.g.req(self.rng, t, ip, method, target, kind, status, sess, pre, db, force_device)
+        return self.g.req(self.rng, t, ip, method, target, kind, status, sess, pre, db, force_device,
+                          ua=self.ua, actor=self)
 
     def gap(self):
         return self.rng.randint(15, 350)
@@ -548,6 +590,8 @@ class Generic(Browser):
                 "paris": ["accounting", "invoicing"], "amsterdam": ["project", "employees"],
                 "generic": ["helpdesk", "contacts"]}[kind]
         super().__init__(g, uid, f"user{uid:04d}@example.com", models, apps, think=rng.choice([360, 420, 480]))
+        self.ua = {"brussels": UA_CHROME_WIN, "mobile": UA_EDGE_WIN, "paris": UA_SAFARI_MAC,
+                   "amsterdam": UA_FIREFOX_LINUX, "generic": UA_CHROME_WIN}[kind]
         if kind == "paris":
             self.office = f"203.0.113.{rng.randint(65, 126)}"
         elif kind == "amsterdam":
@@ -608,6 +652,9 @@ ATTACKER = "192.0.2.150"
 
 
 class Alice(Browser):
+    ua = UA_CHROME_MAC
+    ua_sao_paulo = UA_FIREFOX_WIN     # another device: what a new_device rule should notice
+
     def __init__(self, g):
         super().__init__(g, 7, "alice@example.com",
                          ["res.partner", "sale.order", "crm.lead", "product.template"],
@@ -694,6 +741,7 @@ class Alice(Browser):
         """2025-03-14 ~21:00 UTC: alice's account signs in from São Paulo and browses."""
         ip = SAO_PAULO
         rng = self.rng
+        usual, self.ua = self.ua, self.ua_sao_paulo
         sess, t = self.login(at(d, 20, 58, 3), ip, page=False)
         self.g.notes["alice_sao_paulo"] = sess.ident
         t = self.page_load(sess, t + self.gap(), ip, "/odoo", assets=True)
@@ -716,9 +764,12 @@ class Alice(Browser):
             t += rng.randint(20000, 150000)
             t = self.rq(sess, t, ip, method, target, kind)
         self.g.notes["alice_sao_paulo_span"] = (hdr_time(sess.first), hdr_time(sess.last))
+        self.ua = usual
 
 
 class Bob(Browser):
+    ua = UA_EDGE_WIN
+
     def __init__(self, g):
         super().__init__(g, 8, "bob@example.com",
                          ["stock.picking", "purchase.order", "product.product", "res.partner"],
@@ -761,6 +812,8 @@ class Bob(Browser):
 
 
 class Carol(Browser):
+    ua = UA_SAFARI_MAC
+
     def __init__(self, g):
         super().__init__(g, 9, "carol@example.com",
                          ["account.move", "account.payment", "res.partner"],
@@ -796,6 +849,8 @@ class Carol(Browser):
 
 
 class Dave(Browser):
+    ua = UA_FIREFOX_LINUX
+
     def __init__(self, g):
         super().__init__(g, 10, "dave@example.com",
                          ["project.task", "hr.employee", "project.project"],
@@ -834,6 +889,8 @@ class Dave(Browser):
 
 
 class Admin(Browser):
+    ua = UA_CHROME_LINUX
+
     def __init__(self, g):
         super().__init__(g, 2, "admin", ["res.users", "ir.config_parameter", "ir.module.module", "res.company"],
                          ["settings", "apps"], think=240)
@@ -857,6 +914,7 @@ class SvcSync:
     CALLS = [("res.partner", "search_read"), ("sale.order", "search_read"), ("product.product", "search_read"),
              ("res.partner", "write"), ("sale.order", "create"), ("account.move", "search_read"),
              ("stock.quant", "read_group"), ("res.partner", "create")]
+    ua = UA_XMLRPC
 
     def __init__(self, g):
         self.g = g
@@ -870,17 +928,20 @@ class SvcSync:
             if d == 0 and h < 6:
                 continue
             if wd == 0 and h == 6:   # weekly: checks the server version (no database bound)
-                t = g.req(rng, t, SVC_IP, "POST", "/web/webclient/version_info", "nodb", db="?") + 200
+                t = g.req(rng, t, SVC_IP, "POST", "/web/webclient/version_info", "nodb", db="?",
+                          ua=self.ua, actor=self) + 200
             ok = ("INFO", L_USERS, f"Login successful for db:{DB} login:svc_sync from n/a", None)
-            t = g.req(rng, t, SVC_IP, "POST", "/xmlrpc/2/common", "login", pre=[ok])
+            t = g.req(rng, t, SVC_IP, "POST", "/xmlrpc/2/common", "login", pre=[ok], ua=self.ua, actor=self)
             for _ in range(rng.randint(2, 4)):
                 m, meth = rng.choice(self.CALLS)
                 kind = "write" if meth in ("write", "create") else "rpc"
-                t = g.req(rng, t + rng.randint(20, 400), SVC_IP, "POST", f"/xmlrpc/2/object#{m}.{meth}", kind)
+                t = g.req(rng, t + rng.randint(20, 400), SVC_IP, "POST", f"/xmlrpc/2/object#{m}.{meth}", kind,
+                          ua=self.ua, actor=self)
 
 
 class Attacker:
     """2025-03-12 ~03:00 UTC: probes, then a password guessing burst against 'admin'."""
+    ua = UA_REQUESTS
 
     def __init__(self, g):
         self.g = g
@@ -895,7 +956,7 @@ class Attacker:
                                         ("GET", "/.env", 404),
                                         ("GET", '/web/login?redirect=/odoo" onmouseover="alert(1)', 200),
                                         ("GET", "/web/database/manager", 303)]:
-            t = g.req(rng, t, ATTACKER, method, target, "anon", status) + rng.randint(800, 4000)
+            t = g.req(rng, t, ATTACKER, method, target, "anon", status, ua=self.ua, actor=self) + rng.randint(800, 4000)
         # Odoo 18 cooldown (base.login_cooldown_after=10, duration 60 s): once 10 failures
         # are recorded, attempts within 60 s of the last failure are ignored (WARNING) and
         # still logged as "Login failed"; the failure counter does not move.
@@ -910,10 +971,10 @@ class Attacker:
             fail = ("INFO", L_USERS, f"Login failed for db:{DB} login:admin from {ATTACKER}", None)
             if failures >= 10 and t - last_ms < 60 * SEC:
                 warn = ("WARNING", L_USERS, cooldown_warning(ATTACKER, failures, last_ms, last_micro), None)
-                g.req(rng, t, ATTACKER, "POST", "/web/login", "ignored", 200, pre=[warn, fail])
+                g.req(rng, t, ATTACKER, "POST", "/web/login", "ignored", 200, pre=[warn, fail], ua=self.ua, actor=self)
                 g.notes["bf_warnings"] = g.notes.get("bf_warnings", 0) + 1
             else:
-                g.req(rng, t, ATTACKER, "POST", "/web/login", "loginfail", 200, pre=[fail])
+                g.req(rng, t, ATTACKER, "POST", "/web/login", "loginfail", 200, pre=[fail], ua=self.ua, actor=self)
                 failures += 1
                 r = g.last_req      # the failure is recorded when "Login failed" is logged
                 last_ms, last_micro = r.start + r.dur // 2, rng.randint(0, 999)
@@ -1107,8 +1168,145 @@ class Writer:
                 raw.close()
 
 
-def generate(seed, scale, writer):
+# ---------------------------------------------------------------- nginx access log
+
+NGINX_LOG_FORMAT = ("log_format odoo '$remote_addr - $remote_user [$time_local] \"$request\" $status "
+                    "$body_bytes_sent \"$http_referer\" \"$http_user_agent\" sid=$odoo_sid42';")
+
+# $body_bytes_sent per request kind, log-uniform in [lo, hi]; "fixed": one size per target (and
+# client), as for a static file
+BODY = {
+    "page": (3_400, 6_800, False), "menu": (9_000, 32_000, "fixed"), "read": (180, 36_000, False),
+    "write": (120, 2_600, False), "loginfail": (4_050, 4_250, False), "ignored": (4_050, 4_250, False),
+    "report": (24_000, 180_000, False), "download": (6_000, 420_000, False),
+    "image": (1_200, 9_000, "fixed"), "rpc": (240, 48_000, False), "anon": (3_850, 4_150, False),
+}
+
+
+def _nginx_hash(seed, *parts):
+    """A number in [0, 1) from the request's fields: nginx draws nothing from the generators."""
+    h = hashlib.sha256(("\x1f".join(str(p) for p in (seed, "nginx") + parts)).encode()).digest()
+    return int.from_bytes(h[:8], "big") / 2 ** 64
+
+
+def nginx_body_bytes(seed, r, end):
+    """A plausible, deterministic $body_bytes_sent for ``r`` (werkzeug line at ``end``)."""
+    path = r.target.split("#", 1)[0]
+    if r.status in (101, 204, 303, 304):
+        return 0
+    if r.status == 404:
+        return 207                          # werkzeug's NotFound page
+    if path.startswith("/web/assets/"):     # gzip'd bundles: one size per URL
+        lo, hi = (95_000, 125_000) if path.endswith(".css") else (1_050_000, 1_250_000)
+        u = _nginx_hash(seed, path)
+    elif path.startswith("/web/webclient/translations/"):
+        lo, hi, u = 1_400, 3_600, _nginx_hash(seed, path)
+    elif path == "/web/static/img/favicon.ico":
+        return 15_086
+    elif path.startswith("/xmlrpc/"):
+        if r.kind == "login" or r.kind == "write":   # an int, True: a tiny XML document
+            lo, hi = 140, 175
+        else:
+            lo, hi = 320, 48_000
+        u = _nginx_hash(seed, end, r.ip, r.method, r.target)
+    elif r.kind == "nodb":
+        lo, hi = (200, 240) if r.method == "POST" else (5_200, 5_900)
+        u = _nginx_hash(seed, path)
+    else:
+        lo, hi, fixed = BODY.get(r.kind, (200, 20_000, False))
+        key = (path, r.ip if r.actor is None else getattr(r.actor, "uid", r.ip)) if fixed else \
+              (end, r.ip, r.method, r.target)
+        u = _nginx_hash(seed, *key)
+    return int(lo * (hi / lo) ** u)
+
+
+def nginx_time(ms):
+    off, label = NGINX_TZ
+    y, mo, d, hh, mm, ss = time.gmtime(ms // 1000 + off)[:6]
+    return f"{d:02d}/{MONTHS[mo - 1]}/{y:04d}:{hh:02d}:{mm:02d}:{ss:02d} {label}"
+
+
+def nginx_escape(s):
+    """nginx's escaping of variables in access logs: ", \\, control and non-ASCII bytes as \\xHH."""
+    out = []
+    for b in s.encode("utf-8", "surrogateescape"):
+        out.append(f"\\x{b:02X}" if b in (0x22, 0x5C) or b < 0x20 or b > 0x7E else chr(b))
+    return "".join(out)
+
+
+def write_nginx(out_dir, g):
+    """The nginx reverse proxy's access logs for the requests collected in ``g.nginx``: one line
+    per werkzeug line, in the same order (log_format NGINX_LOG_FORMAT), each in the NGINX_FILES
+    file of the day its werkzeug line was written on (the Odoo file's period). One proxy for the
+    whole period: what the browsers did before a rotation still counts for the referer after it.
+    Returns [(path, line count)] in NGINX_FILES order.
+
+    - client IP, method, status as werkzeug logged them (proxy_mode: the real client); the
+      target without Odoo 18's ``#model.method`` suffix (only Odoo's own log has it);
+    - $time_local: the werkzeug time, to the second, in Europe/Brussels time (NGINX_TZ);
+    - sid: the identifier of the session the request belongs to, ``-`` without one; the login
+      POST carries the browser's pre-login cookie (Odoo rotates the sid at login): ``-``;
+    - referer: what the browser sends (the document it is on; ``-`` when it opens the site,
+      for the websocket handshake and for API clients); the User-Agent of the actor.
+    """
+    reqs = sorted(g.nginx, key=lambda dr: (dr[1].start + dr[1].dur, dr[1].wz))
+    state = {}          # (browser actor, UA) -> [document URL, referer for a redirect's target, last ms]
+    lines = {name: [] for name, _, _ in NGINX_FILES}
+    for d, r in reqs:
+        end = r.start + r.dur
+        tgt = r.target.split("#", 1)[0]
+        browser = isinstance(r.actor, Browser)
+        if tgt in ("/web/login", "/web/login/totp") and r.method == "POST":
+            sid = "-"
+        else:
+            sid = r.sess.ident[:42] if r.sess is not None else "-"
+        ref = "-"
+        if browser:
+            st = state.setdefault((id(r.actor), r.ua), [None, None, -10 ** 15])
+            doc, redir, last = st
+            fresh = r.start - last > 30 * MIN          # opens the site again (a bookmark, the URL bar)
+            base = tgt.split("?", 1)[0]
+            nav = r.method == "GET" and (r.kind in ("page", "nodb") or base in ("/web", "/web/login", "/web/login/totp"))
+            if redir is not None and r.method == "GET":
+                ref, st[1] = redir, None               # a redirect's target keeps the referer
+            elif tgt == WS:
+                ref = "-"                              # WebSocket handshakes send no referer
+            elif nav and (fresh or base == "/web/login"):
+                ref = "-"
+            else:
+                ref = doc or "-"
+            if nav and r.status == 200:
+                st[0] = NGINX_HOST + tgt
+            if r.status == 303:
+                st[1] = ref if r.method == "GET" else (doc or "-")
+            st[2] = end
+        ua = r.ua or "-"
+        name = next(name for name, d0, d1 in NGINX_FILES if d0 <= d <= d1)
+        lines[name].append(f"{r.ip} - - [{nginx_time(end)}] \"{nginx_escape(f'{r.method} {tgt} HTTP/1.1')}\" "
+                           f"{r.status} {nginx_body_bytes(g.seed, r, end)} \"{nginx_escape(ref)}\" "
+                           f"\"{nginx_escape(ua)}\" sid={sid}")
+    os.makedirs(out_dir, exist_ok=True)
+    written = []
+    for name, _, d1 in NGINX_FILES:
+        data = ("\n".join(lines[name]) + "\n").encode("ascii") if lines[name] else b""
+        path = os.path.join(out_dir, name)
+        with open(path, "wb") as raw:
+            if name.endswith(".gz"):
+                # as Writer does for odoo.log.2.gz: the rotation time as the header's mtime, and
+                # no file name in the header, so the bytes are the same on every run
+                with gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9,
+                                   mtime=(T0 + (d1 + 1) * DAY) // 1000) as fh:
+                    fh.write(data)
+            else:
+                raw.write(data)
+        written.append((path, len(lines[name])))
+    return written
+
+
+def generate(seed, scale, writer, nginx=False):
     g = Gen(seed, scale, writer)
+    if nginx:
+        g.nginx = []
     actors = [Fixed(g), Cron(g), SvcSync(g), Admin(g), Alice(g), Bob(g), Carol(g), Dave(g), Attacker(g)]
     kinds = ["brussels", "mobile", "paris", "amsterdam", "generic"]
     uid = 1000
@@ -1140,6 +1338,8 @@ def main(argv=None):
     ap.add_argument("--single-file", metavar="PATH", help="write one plain file instead of the rotated set ('-': stdout)")
     ap.add_argument("--lines", type=int, metavar="N", help="generate at least N lines (picks --scale, cuts at N)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default %(default)s)")
+    ap.add_argument("--no-nginx", action="store_true",
+                    help=f"rotated set: do not write the nginx access logs ({NGINX_DIR}/access.log*)")
     a = ap.parse_args(argv)
     if a.scale is not None and a.lines is not None:
         ap.error("--scale and --lines are exclusive")
@@ -1152,14 +1352,17 @@ def main(argv=None):
         scale = max(1, math.ceil((a.lines * 1.04 - BASE_LINES) / UNIT_LINES) + 1)
     if a.single_file is None:
         os.makedirs(a.out, exist_ok=True)
+    nginx = a.single_file is None and a.lines is None and not a.no_nginx
     started = time.time()
     while True:
         w = Writer(out_dir=a.out, single=a.single_file, max_lines=a.lines)
-        g = generate(a.seed, scale, w)
+        g = generate(a.seed, scale, w, nginx=nginx)
         w.close()
         if a.lines is None or w.total >= a.lines:
             break
         scale = math.ceil(scale * 1.25)    # estimate was short: try again, larger
+    if nginx:
+        g.notes["nginx"] = write_nginx(os.path.join(a.out, NGINX_DIR), g)
     summary(a, g, w, scale, time.time() - started)
 
 
@@ -1171,6 +1374,8 @@ def summary(a, g, w, scale, secs):
         path = name if a.single_file else os.path.join(a.out, name)
         print(f"  {path}: {n} lines", file=err)
     n = g.notes
+    for (path, lines), (_, d0, d1) in zip(n.get("nginx", []), NGINX_FILES):
+        print(f"  {path}: {lines} lines (nginx, {day_label(d0)} .. {day_label(d1)})", file=err)
     if "bob_long" in n:
         b = n["bob_long"]
         print(f"  bob long session   {b.ident}  {hdr_time(b.first)} .. {hdr_time(b.last)}", file=err)
