@@ -48,6 +48,51 @@ struct EndToEndTests {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    static let nginxLogs = ["Samples/logs/nginx/access.log.2.gz", "Samples/logs/nginx/access.log.1", "Samples/logs/nginx/access.log"]
+
+    @Test("the sample nginx log joins the Odoo log: sessions gain user agents and real addresses, and new_device uses them")
+    func nginxJoin() throws {
+        // As the samples are (Odoo with proxy_mode), and as Odoo behind nginx without it: every address 127.0.0.1.
+        let hidden = temporaryDirectory()
+        var hiddenLogs: [String] = []
+        for log in Self.logs {
+            let reader = try ChunkedReader(path: samplePath(log))
+            var text = ""
+            try reader.forEachLine { line in
+                var l = String(decoding: line, as: UTF8.self)
+                l = l.replacingOccurrences(of: #"werkzeug: [0-9a-f.:]+ - -"#, with: "werkzeug: 127.0.0.1 - -", options: .regularExpression)
+                l = l.replacingOccurrences(of: #" from [0-9a-f.:]+ $"#, with: " from 127.0.0.1 ", options: .regularExpression)
+                l = l.replacingOccurrences(of: #"ignored for [0-9a-f.:]+ on"#, with: "ignored for 127.0.0.1 on", options: .regularExpression)
+                text += l + "\n"
+                return true
+            }
+            hiddenLogs.append(writeLog(text, name: (log as NSString).lastPathComponent.replacingOccurrences(of: ".gz", with: ""), in: hidden))
+        }
+        for logs in [Self.logs, hiddenLogs] {
+            let dir = temporaryDirectory()
+            let outcome = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
+                                   "--store", testStoreURL(dir, "store.sqlite"), "--report", dir.appendingPathComponent("r").path]
+                                  + logs + Self.nginxLogs)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let doc = try document(dir, "r")
+            let inputs = try #require(doc["inputs"] as? [[String: Any]])
+            #expect(inputs.suffix(3).allSatisfy { $0["format"] as? String == "nginx+sid" && $0["unparsed"] as? Int == 0 })
+            let findings = try #require(doc["findings"] as? [[String: Any]])
+            // The same findings as Odoo's log with real addresses gives, and São Paulo's new device.
+            #expect(Set(findings.compactMap { $0["rule"] as? String }) == ["unfamiliar-country", "impossible-travel", "long-lived-session",
+                                                                          "brute-force", "forgotten-session", "new-device"])
+            let device = try #require(findings.first { $0["rule"] as? String == "new-device" })
+            #expect(device["user"] as? String == "alice@example.com")
+            #expect(device["session_identifier"] as? String == "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk")
+            #expect((device["facts"] as? [String: Any])?["device"] as? String == "windows/firefox")
+            let store = try testStore(dir, "store.sqlite")
+            let sessions = try store.read(now: 0) { tx in try tx.sessions(ids: tx.liveSessionIDs(since: 0)) }
+            let paulo = try #require(sessions.first { $0.identifier == "H0TwA_6pQ_KKAz9wYYtxcJ7SWjDguiBCTqm5__47Uk" })
+            #expect(paulo.userAgent?.contains("Firefox/136.0") == true && paulo.ips.contains { $0.ip == "203.0.113.130" })
+            #expect(sessions.filter { $0.login != nil }.allSatisfy { $0.userAgent != nil })
+        }
+    }
+
     @Test("the samples give the expected findings; a second run reads nothing new; a fresh store gives the same document")
     func samples() throws {
         let dir = temporaryDirectory()

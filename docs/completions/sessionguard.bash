@@ -187,13 +187,16 @@ _sessionguard() {
 _sessionguard_analyze() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
-    repeating_options=(--device-log --odoo-db)
+    repeating_options=(--format-file --device-log --odoo-db)
     non_repeating_options=(--format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
+        return
+        ;;
+    '--format-file')
         return
         ;;
     '--timezone')
@@ -241,13 +244,16 @@ _sessionguard_analyze() {
 _sessionguard_ingest() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
-    repeating_options=(--device-log --odoo-db)
+    repeating_options=(--format-file --device-log --odoo-db)
     non_repeating_options=(--format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--format')
+        return
+        ;;
+    '--format-file')
         return
         ;;
     '--timezone')
@@ -295,7 +301,7 @@ _sessionguard_ingest() {
 _sessionguard_detect() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
-    repeating_options=(--device-log --odoo-db)
+    repeating_options=(--format-file --device-log --odoo-db)
     non_repeating_options=(--partition --format --timezone --config --geoip --geoip-asn --rules --store --report --now --fail-on --metrics --session-files)
     __sessionguard_offer_flags_options 0
 
@@ -305,6 +311,9 @@ _sessionguard_detect() {
         return
         ;;
     '--format')
+        return
+        ;;
+    '--format-file')
         return
         ;;
     '--timezone')

@@ -82,8 +82,9 @@ _sessionguard_analyze() {
     local -i ret=1
     local -ar arg_specs=(
         '*:logs:'
-        '--format[Input format\: auto, odoo or odoo-syslog (Odoo'\''s own log and its --syslog records are both recognised, line by line).]:format:'
-        '--timezone[Time zone of syslog times (odoo-syslog), e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
+        '--format[Input format of every log\: auto (each file'\''s is sniffed from its first lines), odoo, odoo-syslog, nginx (combined, with or without sid=), or a format file'\''s name (default\: the configuration'\''s format, else auto).]:format:'
+        '*--format-file[A YAML file describing another log format (a PCRE2 pattern with named groups and sample lines; repeatable; default\: the configuration'\''s formats).]:format-file:'
+        '--timezone[Time zone of syslog times (odoo-syslog) and of access-log times without an offset, e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
         '--config[Configuration file (default\: ./sessionguard.yml if present).]:config:'
         '--geoip[MaxMind City database, or '\''none'\'' to run without locations (default\: /usr/share/GeoIP/GeoLite2-City.mmdb).]:geoip:'
         '--geoip-asn[MaxMind ASN database (optional; default\: /usr/share/GeoIP/GeoLite2-ASN.mmdb if present).]:geoip-asn:'
@@ -110,8 +111,9 @@ _sessionguard_ingest() {
     local -i ret=1
     local -ar arg_specs=(
         '*:logs:'
-        '--format[Input format\: auto, odoo or odoo-syslog (Odoo'\''s own log and its --syslog records are both recognised, line by line).]:format:'
-        '--timezone[Time zone of syslog times (odoo-syslog), e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
+        '--format[Input format of every log\: auto (each file'\''s is sniffed from its first lines), odoo, odoo-syslog, nginx (combined, with or without sid=), or a format file'\''s name (default\: the configuration'\''s format, else auto).]:format:'
+        '*--format-file[A YAML file describing another log format (a PCRE2 pattern with named groups and sample lines; repeatable; default\: the configuration'\''s formats).]:format-file:'
+        '--timezone[Time zone of syslog times (odoo-syslog) and of access-log times without an offset, e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
         '--config[Configuration file (default\: ./sessionguard.yml if present).]:config:'
         '--geoip[MaxMind City database, or '\''none'\'' to run without locations (default\: /usr/share/GeoIP/GeoLite2-City.mmdb).]:geoip:'
         '--geoip-asn[MaxMind ASN database (optional; default\: /usr/share/GeoIP/GeoLite2-ASN.mmdb if present).]:geoip-asn:'
@@ -138,8 +140,9 @@ _sessionguard_detect() {
     local -i ret=1
     local -ar arg_specs=(
         '--partition[Judge only part K of N of the users (e.g. 1/4).]:partition:'
-        '--format[Input format\: auto, odoo or odoo-syslog (Odoo'\''s own log and its --syslog records are both recognised, line by line).]:format:'
-        '--timezone[Time zone of syslog times (odoo-syslog), e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
+        '--format[Input format of every log\: auto (each file'\''s is sniffed from its first lines), odoo, odoo-syslog, nginx (combined, with or without sid=), or a format file'\''s name (default\: the configuration'\''s format, else auto).]:format:'
+        '*--format-file[A YAML file describing another log format (a PCRE2 pattern with named groups and sample lines; repeatable; default\: the configuration'\''s formats).]:format-file:'
+        '--timezone[Time zone of syslog times (odoo-syslog) and of access-log times without an offset, e.g. Europe/Brussels (default\: the configuration'\''s timezone, else this machine'\''s).]:timezone:'
         '--config[Configuration file (default\: ./sessionguard.yml if present).]:config:'
         '--geoip[MaxMind City database, or '\''none'\'' to run without locations (default\: /usr/share/GeoIP/GeoLite2-City.mmdb).]:geoip:'
         '--geoip-asn[MaxMind ASN database (optional; default\: /usr/share/GeoIP/GeoLite2-ASN.mmdb if present).]:geoip-asn:'

@@ -65,6 +65,20 @@ public enum UTC {
         return copy.withUTF8 { parse(bytes: $0) }
     }
 
+    /// The decimal fraction of a second at `i` (digits after the point) in milliseconds, moving `i`
+    /// past it; nil when there is no digit.
+    static func milliseconds(_ b: UnsafeBufferPointer<UInt8>, at i: inout Int) -> Int? {
+        var ms = 0, digits = 0
+        while i < b.count, b[i] >= 48, b[i] <= 57 {
+            if digits < 3 { ms = ms * 10 + Int(b[i] - 48) }
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        for _ in digits..<3 where digits < 3 { ms *= 10 }
+        return ms
+    }
+
     static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Millis? {
         func num(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
@@ -89,14 +103,8 @@ public enum UTC {
         var ms = 0
         if i < b.count, b[i] == 46 || b[i] == 44 {
             i += 1
-            var digits = 0
-            while i < b.count, b[i] >= 48, b[i] <= 57 {
-                if digits < 3 { ms = ms * 10 + Int(b[i] - 48) }
-                digits += 1
-                i += 1
-            }
-            guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { ms *= 10 }
+            guard let fraction = milliseconds(b, at: &i) else { return nil }
+            ms = fraction
         }
         if i == b.count { return Millis(secs) * 1000 + Millis(ms) }
         if b[i] == 90, i + 1 == b.count { return Millis(secs) * 1000 + Millis(ms) }

@@ -19,8 +19,10 @@ public struct Configuration: Sendable {
     public var sessionsDir: String?
     /// Odoo's databases (`URL` or `DB=URL`): `res_device_log` read by analyze and ingest, marked by revoke.
     public var odooDatabases: [String] = []
-    /// The zone syslog times are written in (`odoo-syslog`).
+    /// The zone syslog times are written in (`odoo-syslog`), and access-log times without an offset.
     public var timezone: String?
+    /// Format files (YAML) describing other log shapes (`--format-file`).
+    public var formatFiles: [String] = []
     /// How long `revoke --apply` waits for requests in flight before looking again (seconds).
     public var revokeDelaySeconds: Int?
     /// Log files or glob patterns (`/var/log/odoo/odoo-server.log*`), read when a command names none.
@@ -30,20 +32,11 @@ public struct Configuration: Sendable {
 
     public init() {}
 
-    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay", "odoo_db", "timezone"]
+    static let keys = ["geoip", "geoip_asn", "rules", "store", "report", "fail_on", "format", "sessions", "sources", "auto_approve", "sessions_dir", "revoke_delay", "odoo_db", "timezone", "formats"]
 
     /// Reads `path`; errors name the file, line and problem.
     public static func load(path: String) throws(RuleError) -> Configuration {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw RuleError(file: path, line: 0, column: 0, message: "cannot read the configuration: \(error.localizedDescription)")
-        }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw RuleLoader.yamlError(error, file: path)
-        } catch {
-            throw RuleError(file: path, line: 1, column: 1, message: "\(error)")
-        }
+        let (text, root) = try RuleLoader.compose(path, what: "configuration")
         var config = Configuration()
         config.path = path
         config.hash = StableHash.hex([text])
@@ -79,6 +72,11 @@ public struct Configuration: Sendable {
                 for item in try list(value, "sources is a list of log files or glob patterns") {
                     guard let t = item.string, !t.isEmpty else { throw RuleLoader.located(path, item, "a source is a path or a glob pattern") }
                     config.sources.append(resolve(t))
+                }
+            case "formats":
+                for item in try list(value, "formats is a format file, or a list of them") {
+                    guard let t = item.string, !t.isEmpty else { throw RuleLoader.located(path, item, "a format file is a path") }
+                    config.formatFiles.append(resolve(t))
                 }
             case "odoo_db":
                 for item in try list(value, "odoo_db is a PostgreSQL URL (or DB=URL), or a list of them") {

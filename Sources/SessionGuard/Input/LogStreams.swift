@@ -34,13 +34,15 @@ public enum RotatedSets {
         }
     }
 
-    /// The time of the first Odoo header in the first 1000 lines of `path`.
-    public static func firstRecordTime(_ path: String) -> Millis? {
+    /// The time of the first record (an Odoo header, or a line of an access-log format) in the
+    /// first 1000 lines of `path`.
+    public static func firstRecordTime(_ path: String, formats: InputFormats = InputFormats()) -> Millis? {
         guard let reader = try? ChunkedReader(path: path, window: 64 << 10) else { return nil }
+        let matchers = formats.accessFormats.map { ($0, $0.regex.matcher()) }
         var found: Millis?
         var lines = 0
         try? reader.forEachLine { line in
-            found = OdooLogParser.headerTime(line)
+            found = formats.recordTime(line, matchers: matchers)
             lines += 1
             return found == nil && lines < 1000
         }
@@ -57,7 +59,7 @@ public final class EventSource {
         var reader: ChunkedReader?
         var chunk: UnsafeBufferPointer<UInt8>?
         var offset = 0
-        let parser: OdooLogParser
+        let parser: any LogParser
         var buffer: [Event] = []
         var position = 0
         var done = false
@@ -65,7 +67,7 @@ public final class EventSource {
         /// Bytes of the current file an earlier run read (skipped).
         var skipped = 0
 
-        init(files: [(Int32, String)], parser: OdooLogParser) {
+        init(files: [(Int32, String)], parser: any LogParser) {
             self.files = files
             self.parser = parser
         }
@@ -84,14 +86,15 @@ public final class EventSource {
     /// `paths` in the order given; stats come back in the same order. With `checkpointing`, an
     /// unfinished last line waits for the next run, and files in `resume` are read from where an
     /// earlier run stopped.
-    public init(paths: [String], interner: Interner, patterns: OdooPatterns, resume: [String: Checkpoint] = [:], checkpointing: Bool = false) {
+    public init(paths: [String], interner: Interner, patterns: OdooPatterns, formats: InputFormats = InputFormats(),
+                resume: [String: Checkpoint] = [:], checkpointing: Bool = false) {
         self.resume = resume
         self.checkpointing = checkpointing
-        stats = paths.map { InputStats(path: $0, format: "odoo") }
+        stats = paths.map { InputStats(path: $0, format: formats.choice) }
         let indexOf = Dictionary(paths.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
-        let groups = RotatedSets.streams(paths, firstTime: RotatedSets.firstRecordTime)
+        let groups = RotatedSets.streams(paths) { RotatedSets.firstRecordTime($0, formats: formats) }
         for (n, group) in groups.enumerated() {
-            let parser = OdooLogParser(interner: interner, patterns: patterns, stream: Int32(n))
+            let parser = formats.parser(interner: interner, patterns: patterns, stream: Int32(n))
             streams.append(Stream(files: group.map { (indexOf[$0]!, $0) }, parser: parser))
         }
         progress.start(total: paths.reduce(0) { $0 + ReadProgress.contentSize($1) - (resume[$1]?.consumed ?? 0) }, streams: streams.count)
@@ -140,7 +143,7 @@ public final class EventSource {
                             } else {
                                 // Shorter than what was read, with the same beginning: truncated in place. What
                                 // it holds was read already; reading it again would count it twice.
-                                _ = s.parser.begin(file: index, path: path)
+                                _ = s.parser.begin(file: index, path: path, afterLine: 0)
                                 stats[Int(index)].restarted = true
                                 stats[Int(index)].resumedAfterLine = checkpoint.lines
                                 reached[Int(index)] = checkpoint
@@ -149,7 +152,7 @@ public final class EventSource {
                         }
                         s.reader = reader
                     } catch {
-                        _ = s.parser.begin(file: index, path: path)
+                        _ = s.parser.begin(file: index, path: path, afterLine: 0)
                         stats[Int(index)].error = error.reason
                         continue
                     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a record came from: the input's index in the run and its 1-based line number.
 public struct Origin: Hashable, Sendable, Codable {
     public var file: Int32
@@ -30,6 +32,9 @@ public enum EventKind: UInt8, Sendable, Codable {
     case banner
     /// A record (not a request line) a `request_match` rule watches for.
     case watched
+    /// A line of a proxy's access log (nginx, a custom format): a request with the client's real
+    /// address and user agent, and the session identifier when the proxy logs it.
+    case accessRequest
 }
 
 /// One meaningful record of a log, reduced to interned ids so that millions of them cost little.
@@ -64,6 +69,11 @@ public struct Event: Sendable {
     public var watch: UInt64 = 0
     /// Watched records: the request target or the message (first 300 bytes).
     public var text: Int32 = none
+    /// Requests, when the run joins a proxy's log with Odoo's: method, target and status hashed
+    /// (`RequestTarget.joinKey`), the same for one request in both logs. 0 otherwise.
+    public var joinKey: UInt64 = 0
+    /// Access requests: the log has a session field (`sid=`), even if this line's is `-`.
+    public var logsSessions = false
 
     public init(time: Millis, kind: EventKind, stream: Int32, pid: Int32, origin: Origin) {
         self.time = time
@@ -79,4 +89,70 @@ public enum RequestTarget: UInt8, Sendable {
     case other
     case login        // /web/login
     case logout       // /web/session/logout
+    /// Set by access-log parsers only: a path only a signed-in client gets a 200 from (the web
+    /// client's RPC and data endpoints), the sign that a session identifier is a user's.
+    case backend
+
+    @inline(__always)
+    init(_ target: UnsafeBufferPointer<UInt8>) {
+        if Self.hasPrefixPath(target, "/web/login") {
+            self = .login
+        } else if Self.hasPrefixPath(target, "/web/session/logout") {
+            self = .logout
+        } else {
+            self = .other
+        }
+    }
+
+    /// `/web/dataset/…`, `/web/webclient/…`, `/web/action/…`, `/mail/data`, `/mail/…`, `/odoo…`.
+    static func isBackend(_ target: UnsafeBufferPointer<UInt8>) -> Bool {
+        hasPrefixPath(target, "/odoo") || target.starts(with: "/web/dataset/".utf8) || target.starts(with: "/web/webclient/".utf8)
+            || target.starts(with: "/web/action/".utf8) || target.starts(with: "/mail/".utf8)
+    }
+
+    /// `target` is `path` or `path?…`/`path#…`/`path/`.
+    private static func hasPrefixPath(_ target: UnsafeBufferPointer<UInt8>, _ path: StaticString) -> Bool {
+        let n = path.utf8CodeUnitCount
+        guard target.count >= n, memcmp(target.baseAddress!, path.utf8Start, n) == 0 else { return false }
+        if target.count == n { return true }
+        let next = target[n]
+        return next == 0x3F || next == 0x23 || next == 0x2F
+    }
+
+    /// One request's method, target and status as a 64-bit FNV-1a hash, equal in Odoo's log and
+    /// the proxy's: the target stops at `#`, where Odoo 18 appends `#model.method` to RPC targets
+    /// in its own log (a browser never sends a fragment). Never 0.
+    @inline(__always)
+    static func joinKey(method: UnsafeBufferPointer<UInt8>, target: UnsafeBufferPointer<UInt8>, status: Int16) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in method { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h = (h ^ 0x20) &* 0x100_0000_01b3
+        for b in target {
+            if b == 0x23 { break }
+            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+        }
+        h = (h ^ UInt64(UInt16(bitPattern: status))) &* 0x100_0000_01b3
+        return h == 0 ? 1 : h
+    }
+}
+
+/// Which interned tokens are real addresses, and which of those are private, looked up once each.
+struct AddressCache {
+    /// Per interned id: 0 unknown, 1 a public IP address, 2 not an address, 3 a private address.
+    private var validity: [UInt8] = []
+
+    /// Interns an address slot and returns its id only if it is a real address (redacted logs hold `IP`).
+    @inline(__always)
+    mutating func valid(_ token: UnsafeBufferPointer<UInt8>, _ interner: Interner) -> Int32 {
+        let id = interner.intern(token)
+        let i = Int(id)
+        if i >= validity.count { validity.append(contentsOf: repeatElement(0, count: i + 1 - validity.count + 64)) }
+        if validity[i] == 0 {
+            let address = IPAddress(interner.string(id))
+            validity[i] = address == nil ? 2 : (address!.isInternal ? 3 : 1)
+        }
+        return validity[i] == 2 ? Event.none : id
+    }
+
+    func isInternal(_ id: Int32) -> Bool { Int(id) < validity.count && validity[Int(id)] == 3 }
 }

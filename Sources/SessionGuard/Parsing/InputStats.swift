@@ -42,4 +42,10 @@ public struct UnparsedLine: Sendable {
     public var line: Int
     public var text: String
     public var reason: String
+
+    /// The first 200 bytes of a line, with control characters shown as U+FFFD.
+    static func readable(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: line[0..<min(line.count, 200)]), as: UTF8.self)
+        return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+    }
 }

@@ -28,12 +28,20 @@ public final class OdooPatterns: Sendable {
         #"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ \d]\d) (\d\d):(\d\d):(\d\d) \S+ (?:\S+\[\d+\]: )?(?:Odoo|OpenERP)(?: Server)? ?([^:\s]+):([^:]*):([A-Z_]+):([^:\s]+):(.*)$"#)
     /// The `request_match` rules' watches; bit i of an event's `watch` mask is `watches[i]`.
     let watches: [Watch]
-    /// The zone syslog times are written in (`--timezone`; Odoo's own log is in UTC).
+    /// The zone syslog times are written in (`--timezone`; Odoo's own log is in UTC), and those of
+    /// access-log formats whose times carry no offset.
     let timeZone: TimeZone
+    /// The run reads a proxy's access log and Odoo's: request lines carry `Event.joinKey`.
+    let joinRequests: Bool
+    /// Access-log requests feed the `request_match` watches (a run without Odoo's log; with it,
+    /// Odoo's request lines do, so that one request is not watched twice).
+    let watchAccessRequests: Bool
 
-    public init(watches: [Watch] = [], timeZone: TimeZone = .current) {
+    public init(watches: [Watch] = [], timeZone: TimeZone = .current, joinRequests: Bool = false, watchAccessRequests: Bool = true) {
         self.watches = Array(watches.prefix(Watch.limit))
         self.timeZone = timeZone
+        self.joinRequests = joinRequests
+        self.watchAccessRequests = watchAccessRequests
     }
 }
 
@@ -46,6 +54,7 @@ public final class OdooLogParser {
     private let request, login, rateLimited, passwordChange, twoFactor, passwordReset,
         sessionExpired, device, revoke, banner, fromTail, loginStart, syslog: PCREMatcher
     private let timeZone: TimeZone
+    private let joinRequests: Bool
     /// Syslog times have no year: the file's last change gives it (a record dated in a later month
     /// than that was written the year before).
     private var fileYear = 1970, fileMonth = 1
@@ -57,8 +66,7 @@ public final class OdooLogParser {
     public private(set) var stats: InputStats
     private enum Previous { case none, request, other }
     private var previous = Previous.none
-    /// Per interned id: 0 unknown, 1 a public IP address, 2 not an address, 3 a private address.
-    private var ipValidity: [UInt8] = []
+    private var addresses = AddressCache()
     private var scratch: [UInt8] = []
     /// Request lines per private address in the current file (to notice a proxy hiding clients).
     private var internalRequests: [Int32: Int] = [:]
@@ -89,6 +97,7 @@ public final class OdooLogParser {
         loginStart = patterns.loginStart.matcher()
         syslog = patterns.syslog.matcher()
         timeZone = patterns.timeZone
+        joinRequests = patterns.joinRequests
         let watches = patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
         requestWatches = watches.filter { $0.matchers.onRequests }
         recordWatches = watches.filter { !$0.matchers.onRequests }
@@ -158,25 +167,15 @@ public final class OdooLogParser {
     @discardableResult
     public func parse(_ chunk: UnsafeBufferPointer<UInt8>, from offset: Int = 0, into events: inout [Event],
                       limit: Int = .max) -> Int {
-        guard let base = chunk.baseAddress else { return chunk.count }
-        var start = offset
-        let end = chunk.count
-        while start < end && events.count < limit {
-            let nl = memchr(base + start, 0x0A, end - start)
-            let stop = nl.map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? end
-            var len = stop - start
-            if len > 0 && base[start + len - 1] == 0x0D { len -= 1 }
+        eachLine(chunk, from: offset, while: { events.count < limit }) { line in
             lineNumber &+= 1
             stats.lines += 1
-            let line = UnsafeBufferPointer(start: base + start, count: len)
-            if memchr(base + start, 0x1B, len) != nil {
+            if memchr(line.baseAddress!, 0x1B, line.count) != nil {
                 parseStrippingColour(line, into: &events)
             } else {
                 parseLine(line, into: &events)
             }
-            start = stop + 1
         }
-        return min(start, end)
     }
 
     /// TTY output wraps the level and request in `\x1b[…m` sequences; drop them, then parse.
@@ -446,18 +445,19 @@ public final class OdooLogParser {
             e.db = db
             e.ip = validIP(request.bytes(1)!)
             e.method = interner.intern(request.bytes(2)!)
-            e.target = classify(request.bytes(3)!)
+            e.target = RequestTarget(request.bytes(3)!)
             let status = request.bytes(4)!
             if status.count == 3 {
                 e.status = Int16(status[0] - 48) * 100 + Int16(status[1] - 48) * 10 + Int16(status[2] - 48)
             }
+            if joinRequests { e.joinKey = RequestTarget.joinKey(method: request.bytes(2)!, target: request.bytes(3)!, status: e.status) }
             if !requestWatches.isEmpty, !filterPaths || anyPathPrefix(request.bytes(3)!) {
                 let method = request.bytes(2)!, target = request.bytes(3)!
                 for w in requestWatches where w.matchers.matchesRequest(method: method, path: target, status: status) { e.watch |= w.bit }
                 if e.watch != 0 { e.text = interner.intern(UnsafeBufferPointer(rebasing: target.prefix(300))) }
             }
             stats.requests += 1
-            if e.ip != Event.none, ipValidity[Int(e.ip)] == 3 { internalRequests[e.ip, default: 0] += 1 }
+            if e.ip != Event.none, addresses.isInternal(e.ip) { internalRequests[e.ip, default: 0] += 1 }
             events.append(e)
             return
         }
@@ -642,10 +642,7 @@ public final class OdooLogParser {
         stats.unparsed += 1
         previous = .none
         if stats.unparsedSamples.count < InputStats.sampleLimit {
-            let cut = UnsafeBufferPointer(rebasing: line[0..<min(line.count, 200)])
-            var text = String(decoding: cut, as: UTF8.self)
-            text = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
-            stats.unparsedSamples.append(UnparsedLine(line: Int(lineNumber), text: text, reason: reason))
+            stats.unparsedSamples.append(UnparsedLine(line: Int(lineNumber), text: UnparsedLine.readable(line), reason: reason))
         }
     }
 
@@ -672,32 +669,7 @@ public final class OdooLogParser {
 
     /// Interns the IP slot and returns its id only if it is a real address (redacted logs hold `IP`).
     @inline(__always)
-    private func validIP(_ token: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let id = interner.intern(token)
-        let i = Int(id)
-        if i >= ipValidity.count { ipValidity.append(contentsOf: repeatElement(0, count: i + 1 - ipValidity.count + 64)) }
-        if ipValidity[i] == 0 {
-            let address = IPAddress(interner.string(id))
-            ipValidity[i] = address == nil ? 2 : (address!.isInternal ? 3 : 1)
-        }
-        return ipValidity[i] == 2 ? Event.none : id
-    }
-
-    @inline(__always)
-    private func classify(_ target: UnsafeBufferPointer<UInt8>) -> RequestTarget {
-        if hasPrefixPath(target, "/web/login") { return .login }
-        if hasPrefixPath(target, "/web/session/logout") { return .logout }
-        return .other
-    }
-
-    /// `target` is `path` or `path?…`/`path#…`/`path/`.
-    private func hasPrefixPath(_ target: UnsafeBufferPointer<UInt8>, _ path: StaticString) -> Bool {
-        let n = path.utf8CodeUnitCount
-        guard target.count >= n, memcmp(target.baseAddress!, path.utf8Start, n) == 0 else { return false }
-        if target.count == n { return true }
-        let next = target[n]
-        return next == 0x3F || next == 0x23 || next == 0x2F
-    }
+    private func validIP(_ token: UnsafeBufferPointer<UInt8>) -> Int32 { addresses.valid(token, interner) }
 
     @inline(__always)
     private func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {

@@ -23,8 +23,10 @@ public struct AnalyzeOptions: Sendable {
     public var deviceLogs: [(db: String, path: String)] = []
     /// Odoo's databases (`URL` or `DB=URL`), whose `res_device_log` is read as an input.
     public var odooDatabases: [String] = []
-    /// The zone of syslog times (Odoo's `--syslog` records); nil: this machine's.
+    /// The zone of syslog times (Odoo's `--syslog` records) and of access-log times without an offset; nil: this machine's.
     public var timeZone: TimeZone?
+    /// `--format` and the format files' formats.
+    public var formats = InputFormats()
 
     public init(inputs: [String], now: Millis) {
         self.inputs = inputs
@@ -113,7 +115,9 @@ public final class Analyzer {
             }
             inputs = kept
         }
-        let source = EventSource(paths: inputs, interner: interner, patterns: OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current),
+        let patterns = OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current,
+                                    joinRequests: options.formats.mayReadAccessLogs && inputs.count > 1)
+        let source = EventSource(paths: inputs, interner: interner, patterns: patterns, formats: options.formats,
                                  resume: resume, checkpointing: options.checkpoints)
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
         var phases: [(name: String, seconds: Double)] = []
@@ -135,20 +139,23 @@ public final class Analyzer {
         EventPipe(source: source).consume { sessionizer.consume($0) }
         onReading(nil)
         var (sessions, authEvents, matches) = sessionizer.finish(paths: inputs)
+        var named: [Session] = []  // sessions Odoo's own records name, with their database
         if options.ingest, let directory = options.sessionFiles {
             let files = try OdooSessionsDirectory(path: directory).sessions()
-            sessions += files.compactMap { $0.session() }
+            named += files.compactMap { $0.session() }
         }
         if options.ingest {
-            for (db, path) in options.deviceLogs { sessions += try DeviceLog.sessions(csv: path, db: db) }
+            for (db, path) in options.deviceLogs { named += try DeviceLog.sessions(csv: path, db: db) }
             for database in odooDatabases {
                 // What the rules look back at (90 days), not the table's whole past every night.
-                sessions += try database.sessions(since: options.now - 90 * 86_400_000)
+                named += try database.sessions(since: options.now - 90 * 86_400_000)
                 if database.skippedRows > 0 {
                     odooWarnings.append("\(database.location): \(database.skippedRows) res_device_log row(s) without a valid session identifier or time, left out")
                 }
             }
         }
+        Self.resolveAccessSessions(&sessions, named: named)
+        sessions += named
         phase("read")
         for i in sessions.indices {
             for j in sessions[i].ips.indices { sessions[i].ips[j].placement = locator.place(sessions[i].ips[j].ip) }
@@ -156,7 +163,7 @@ public final class Analyzer {
         phase("geoip")
         var inputStats = source.stats
         var warnings: [String] = duplicates.map { "\($0.path) has the same content as \($0.sameAs): read once" } + odooWarnings
-        warnings += Self.warnings(for: &inputStats)
+        warnings += Self.warnings(for: &inputStats, formats: options.formats)
         let geoip = locator.databases.map { (path: $0.path, type: $0.databaseType, buildEpoch: $0.buildEpoch) }
         let geoipBuild = geoip.isEmpty ? nil : geoip.map { "\($0.type)@\(UTC.iso($0.buildEpoch * 1000))" }.joined(separator: ",")
         let rulesHash = StableHash.hex(rules.map(\.hash))
@@ -304,6 +311,18 @@ public final class Analyzer {
         }
     }
 
+    /// A session only an access log showed has no database (nginx does not know it) and no user:
+    /// the sessions directory and the device log name both for its identifier.
+    static func resolveAccessSessions(_ sessions: inout [Session], named: [Session]) {
+        let byIdentifier = Dictionary(named.compactMap { s in s.identifier.map { ($0, s) } }, uniquingKeysWith: { a, _ in a })
+        for i in sessions.indices where sessions[i].source == "access-log" {
+            guard let id = sessions[i].identifier, let known = byIdentifier[id] else { continue }
+            sessions[i].db = known.db
+            if sessions[i].uid == nil { sessions[i].uid = known.uid }
+            if sessions[i].login == nil { sessions[i].login = known.login }
+        }
+    }
+
     /// The part (1-based, of `count`) a user belongs to: a stable hash, the same on every host and run.
     public static func partition(db: String, user: String, count: Int) -> Int {
         guard count > 1 else { return 1 }
@@ -311,9 +330,10 @@ public final class Analyzer {
     }
 
     /// What an administrator must know about the inputs (`odoo-facts.md` §1). A file with lines but
-    /// not one Odoo record is an input error naming the file and its first line.
-    static func warnings(for inputs: inout [InputStats]) -> [String] {
+    /// not one record of its format is an input error naming the file and its first line.
+    static func warnings(for inputs: inout [InputStats], formats: InputFormats = InputFormats()) -> [String] {
         var warnings: [String] = []
+        func isOdoo(_ input: InputStats) -> Bool { ["odoo", "odoo-syslog", "unknown", "auto"].contains(input.format) }
         for i in inputs.indices where inputs[i].error == nil {
             let input = inputs[i]
             if input.restarted {
@@ -323,7 +343,16 @@ public final class Analyzer {
                 if input.resumedAfterLine == 0 { warnings.append("\(input.path) is empty") }
             } else if input.records == 0, input.resumedAfterLine == 0 {
                 let first = input.unparsedSamples.first.map { ": first line \"\($0.text)\"" } ?? ""
-                inputs[i].error = "not an Odoo server log (no line starts with an Odoo log header)\(first)"
+                switch input.format {
+                case "odoo", "odoo-syslog":
+                    inputs[i].error = "not an Odoo server log (no line starts with an Odoo log header)\(first)"
+                case "unknown", "auto":
+                    let tried = formats.names.filter { $0 != "auto" }.joined(separator: ", ")
+                    inputs[i].error = "no known log format matches its first lines (tried \(tried); a format file can describe "
+                        + "another, see --format-file)\(first)"
+                default:
+                    inputs[i].error = "no line follows the \(input.format) format\(first)"
+                }
             }
             if input.injections > 0 {
                 warnings.append("\(input.path): \(input.injections) possible log injection(s) through login names "
@@ -331,9 +360,18 @@ public final class Analyzer {
             }
             if input.requests >= 100, let ip = input.topInternalIP, input.topInternalRequests * 10 >= input.requests * 9 {
                 let share = input.topInternalRequests * 100 / input.requests
-                warnings.append("\(input.path): \(share)% of requests come from \(ip), a private address: a proxy hides the "
-                    + "clients. Set proxy_mode = True in odoo.conf (with X-Forwarded-For and X-Forwarded-Host set by the "
-                    + "proxy), or analyse the proxy's access log as well")
+                if !isOdoo(input) {
+                    warnings.append("\(input.path): \(share)% of requests come from \(ip), a private address: something in front "
+                        + "of this proxy hides the clients (nginx: set_real_ip_from and real_ip_header X-Forwarded-For)")
+                } else if let proxy = inputs.first(where: { !isOdoo($0) && $0.error == nil && $0.records > 0 }) {
+                    warnings.append("\(input.path): \(share)% of requests come from \(ip), a private address: a proxy hides the "
+                        + "clients; their real addresses come from \(proxy.path)")
+                } else {
+                    warnings.append("\(input.path): \(share)% of requests come from \(ip), a private address: a proxy hides the "
+                        + "clients. Add the proxy's access log to the run (nginx: /var/log/nginx/access.log, best with the "
+                        + "sid= log_format of the README), or set proxy_mode = True in odoo.conf (with X-Forwarded-For and "
+                        + "X-Forwarded-Host set by the proxy)")
+                }
             }
         }
         let records = inputs.reduce(0) { $0 + $1.records }

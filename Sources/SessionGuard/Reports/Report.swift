@@ -109,6 +109,9 @@ public enum Report {
             ("requests_attributed", .int(r.counters.attributedRequests)),
             ("requests_unattributed", .int(r.counters.unattributedRequests)),
             ("requests_ambiguous", .int(r.counters.ambiguousRequests)),
+            ("access_requests", .int(r.counters.accessRequests)),
+            ("access_requests_attributed", .int(r.counters.accessAttributed)),
+            ("access_requests_matched", .int(r.counters.accessMatched)),
             ("sessions", .int(r.sessions.count)),
             ("findings", .int(r.findings.count)),
             ("findings_new", .int(r.newFindings)),
@@ -148,6 +151,10 @@ public enum Report {
         out.append("Sessions")
         out.append("  \(r.sessions.count) sessions of \(r.users) users; \(r.counters.attributedRequests) requests attributed, "
             + "\(r.counters.unattributedRequests) without a known session, \(r.counters.ambiguousRequests) ambiguous (shared IP)")
+        if r.counters.accessRequests > 0 {
+            out.append("  access logs: \(r.counters.accessRequests) requests, \(r.counters.accessAttributed) in signed-in sessions, "
+                + "\(r.counters.accessMatched) matched to Odoo's line of the same request")
+        }
         out.append("  \(r.authEvents) authentication events")
         if !r.geoip.isEmpty {
             for g in r.geoip { out.append("  GeoIP: \(g.path) (\(g.type), built \(UTC.iso(g.buildEpoch * 1000)))") }

@@ -102,6 +102,19 @@ public enum RuleLoader {
         }
     }
 
+    /// Reads and composes a YAML file (`what` names it in errors): its text and its root node.
+    static func compose(_ path: String, what: String) throws(RuleError) -> (text: String, root: Node?) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw RuleError(file: path, line: 0, column: 0, message: "cannot read the \(what): \(error.localizedDescription)")
+        }
+        do { return (text, try Yams.compose(yaml: text)) } catch let error as YamlError {
+            throw yamlError(error, file: path)
+        } catch {
+            throw RuleError(file: path, line: 1, column: 1, message: "\(error)")
+        }
+    }
+
     static func located(_ file: String, _ node: Node?, _ message: String) -> RuleError {
         RuleError(file: file, line: node?.mark?.line ?? 1, column: node?.mark?.column ?? 1, message: message)
     }

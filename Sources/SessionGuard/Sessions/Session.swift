@@ -114,7 +114,7 @@ public struct AuthEvent: Sendable, Hashable {
     public static func kind(named name: String) -> EventKind? {
         let all: [EventKind] = [.loginSucceeded, .loginFailed, .loginRateLimited, .twoFactorSucceeded, .twoFactorFailed,
                                 .twoFactorReused, .passwordChanged, .passwordResetRequested, .sessionExpired, .devicesRevoked,
-                                .deviceLogged, .request, .banner, .watched]
+                                .deviceLogged, .request, .banner, .watched, .accessRequest]
         return all.first { AuthEvent(time: 0, kind: $0, evidence: Evidence(file: "", line: 0)).kindName == name }
     }
 
@@ -134,6 +134,7 @@ public struct AuthEvent: Sendable, Hashable {
         case .request: "request"
         case .banner: "banner"
         case .watched: "watched"
+        case .accessRequest: "access_request"
         }
     }
 }

@@ -15,6 +15,20 @@ import Foundation
 /// it is active, so a silent side is gone. Logs without device lines (Odoo ≤17) fall back to
 /// sessions keyed by (db, login, IP) opened by login lines.
 ///
+/// A proxy's access log (nginx; `.accessRequest` events) adds what Odoo's log lacks — the real
+/// client address and the user agent (`odoo-facts.md` §5):
+/// - a request carrying the session identifier (`sid=`) belongs to that session, joined to the one
+///   Odoo's device lines name; a session the access log alone shows counts once a request of it
+///   reached the web client's backend (a signed-in user's), or Odoo named it;
+/// - a request without one is matched to Odoo's request line of the same request (same method,
+///   target and status within `matchWindow`, and no other candidate): its (address, user agent)
+///   then belongs to the session Odoo's line was attributed to, for the requests that follow;
+/// - with no Odoo log to match, (address, user agent) requests form sessions opened by a sign-in
+///   (`POST /web/login` answered by a redirect; answered 200 it is a failed attempt) and ended by
+///   `/web/session/logout` or `maxInactivity` of silence.
+/// Access requests are handled `matchWindow` late, so that Odoo's lines of the same request (written
+/// up to a second later, with nginx's times cut to the second) are there to match.
+///
 /// While consuming, the sessionizer works on interned ids only and never touches the interner, so
 /// the parser may keep interning on another thread; strings are resolved in `finish`.
 public final class Sessionizer {
@@ -27,6 +41,8 @@ public final class Sessionizer {
         public var joinWindow: Millis = 5_000
         /// How soon after its last request a session's logout follows, when the logout itself cannot be attributed.
         public var logoutWindow: Millis = 10 * 60_000
+        /// How far apart one request's line in a proxy's access log and in Odoo's log may be.
+        public var matchWindow: Millis = 2_000
         public init() {}
     }
 
@@ -38,10 +54,15 @@ public final class Sessionizer {
         public var requestsWithoutDatabase = 0
         public var deviceLines = 0
         public var loginLines = 0
+        /// Access-log requests (nginx): in all, attributed to a session, and matched to Odoo's line of the same request.
+        public var accessRequests = 0
+        public var accessAttributed = 0
+        public var accessMatched = 0
     }
 
     final class Working {
-        let db: Int32
+        /// `Event.none` for a session only an access log has shown so far (nginx does not know the database).
+        var db: Int32
         let identifier: Int32
         var uid: Int32
         var login: Int32
@@ -70,6 +91,12 @@ public final class Sessionizer {
         var changedNow = false
         var firstOrigin: Origin
         var lastOrigin: Origin
+        /// Requests seen in an access log: one request is in both logs, so the larger count is the session's.
+        var accessRequests = 0
+        /// Known to be a signed-in user's (false only for a session identifier an access log alone has shown).
+        var signedIn = true
+        /// Built from an access log alone (never named by Odoo's log).
+        var accessOnly = false
 
         init(db: Int32, identifier: Int32, uid: Int32, login: Int32, fallbackIP: Int32, time: Millis, origin: Origin) {
             self.db = db
@@ -93,24 +120,28 @@ public final class Sessionizer {
             var requests: Int
             var origin: Origin
             var visits: [Visit]
+            var accessRequests = 0
         }
 
-        /// Records use of `ip` at `time`; `request` counts it as a request.
-        func touch(ip: Int32, time: Millis, origin: Origin, request: Bool) {
+        /// Records use of `ip` at `time`; `request` counts it as a request (of Odoo's log, or of an access log).
+        func touch(ip: Int32, time: Millis, origin: Origin, request: Bool, access: Bool = false) {
             touchedNow = true
             if let p = possibleLogout, time > p { possibleLogout = nil }
             if time < first { first = time; firstOrigin = origin }
             if time >= last { last = time; lastOrigin = origin }
-            if request { requests += 1 }
+            let odoo = request && !access, proxy = request && access
+            if odoo { requests += 1 }
+            if proxy { accessRequests += 1 }
             guard ip != Event.none else { return }
             if let i = ips.firstIndex(where: { $0.ip == ip }) {
                 if time < ips[i].first { ips[i].first = time; ips[i].origin = origin }
                 if time > ips[i].last { ips[i].last = time }
-                if request { ips[i].requests += 1 }
+                if odoo { ips[i].requests += 1 }
+                if proxy { ips[i].accessRequests += 1 }
                 Visits.add(time, to: &ips[i].visits)
             } else {
-                ips.append(Use(ip: ip, first: time, last: time, requests: request ? 1 : 0, origin: origin,
-                               visits: [Visit(time, time)]))
+                ips.append(Use(ip: ip, first: time, last: time, requests: odoo ? 1 : 0, origin: origin,
+                               visits: [Visit(time, time)], accessRequests: proxy ? 1 : 0))
             }
         }
 
@@ -161,16 +192,38 @@ public final class Sessionizer {
     private var firstPID: [Int32] = []
     private var multiPID: [Bool] = []
 
+    // Access logs.
+    /// Sessions by identifier alone: an access log does not know the database.
+    private var byAnyIdentifier: [Int32: Int] = [:]
+    /// Access requests waiting `matchWindow` for Odoo's line of the same request.
+    private var pendingAccess: [Event] = []
+    private var pendingAccessStart = 0
+    /// Odoo's request lines of the last moments by join key: when, and the session they went to.
+    private var recentOdoo: [UInt64: [(time: Millis, session: Int?)]] = [:]
+    private var recentOdooPruned: Millis = 0
+    /// Per (address, user agent): the session its requests belong to — learned from a matched
+    /// request, or opened by a sign-in when there is no Odoo log to match.
+    private var accessClients: [Int64: Int] = [:]
+    private var sawOdooRequests = false
+    /// The request being attributed went to the session its worker's device line named.
+    private var joinedByPID = false
+    private let methodPOST: Int32
+
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
         self.options = options
+        methodPOST = interner.intern("POST")
     }
 
     @inline(__always)
     static func key(_ a: Int32, _ b: Int32) -> Int64 { Int64(a) << 32 | Int64(UInt32(bitPattern: b)) }
 
     public func consume(_ e: Event) {
+        if pendingAccessStart < pendingAccess.count { drainAccess(before: e.time - options.matchWindow) }
         switch e.kind {
+        case .accessRequest:
+            pendingAccess.append(e)
+            return
         case .request: request(e)
         case .deviceLogged: device(e)
         case .watched:
@@ -220,11 +273,19 @@ public final class Sessionizer {
         let s: Int
         if let existing = byIdentifier[idKey] {
             s = existing
+        } else if let seen = byAnyIdentifier[e.identifier], sessions[seen].db == Event.none {
+            // An access log showed the session first: now its database is known.
+            s = seen
+            sessions[s].db = e.db
+            sessions[s].signedIn = true
+            sessions[s].accessOnly = false
+            byIdentifier[idKey] = s
         } else {
             s = sessions.count
             sessions.append(Working(db: e.db, identifier: e.identifier, uid: e.uid, login: Event.none,
                                     fallbackIP: Event.none, time: e.time, origin: e.origin))
             byIdentifier[idKey] = s
+            byAnyIdentifier[e.identifier] = s
         }
         let session = sessions[s]
         if session.uid == Event.none { session.uid = e.uid }
@@ -268,8 +329,128 @@ public final class Sessionizer {
             // (Not in threaded mode: there the next line on the PID can be anybody's request.)
             for i in pending where e.time - watched[i].event.time <= options.joinWindow { watched[i].ip = e.ip; watchers.append(i) }
         }
-        guard let t = attribute(e, pidKey: pidKey) else { return }
+        sawOdooRequests = true
+        joinedByPID = false
+        let t = attribute(e, pidKey: pidKey)
+        // Only a request the worker's own device line names is surely its session's: by address, a
+        // proxy's (127.0.0.1 for everybody) would hand every client to whoever used it last.
+        if e.joinKey != 0 { recentOdoo[e.joinKey, default: []].append((e.time, joinedByPID ? t : nil)) }
+        guard let t else { return }
         for i in watchers { watched[i].session = t }
+    }
+
+    // MARK: access logs
+
+    /// Handles the access requests older than `limit`: by then Odoo's line of the same request,
+    /// if any, has been consumed.
+    private func drainAccess(before limit: Millis) {
+        while pendingAccessStart < pendingAccess.count, pendingAccess[pendingAccessStart].time < limit {
+            access(pendingAccess[pendingAccessStart])
+            pendingAccessStart += 1
+        }
+        if pendingAccessStart == pendingAccess.count {
+            pendingAccess.removeAll(keepingCapacity: true)
+            pendingAccessStart = 0
+        } else if pendingAccessStart > 4096 {
+            pendingAccess.removeFirst(pendingAccessStart)
+            pendingAccessStart = 0
+        }
+        // Odoo's lines too old to match anything still waiting go.
+        let oldest = (pendingAccessStart < pendingAccess.count ? pendingAccess[pendingAccessStart].time : limit) - 2 * options.matchWindow
+        if oldest > recentOdooPruned &+ 60_000 {
+            recentOdoo = recentOdoo.filter { _, lines in lines.contains { $0.time >= oldest } }
+            recentOdooPruned = oldest
+        }
+    }
+
+    private func access(_ e: Event) {
+        counters.accessRequests += 1
+        if e.watch != 0 { watched.append((e, nil, e.ip)) }
+        // Odoo's line of the same request: the only candidate within the window, if there is one.
+        var odooSaw = false
+        var matched: Int?
+        if e.joinKey != 0, let lines = recentOdoo[e.joinKey] {
+            let near = lines.filter { abs($0.time - e.time) <= options.matchWindow }
+            odooSaw = !near.isEmpty
+            if near.count == 1, let s = near[0].session {
+                matched = s
+                counters.accessMatched += 1
+            }
+        }
+        let client = e.ip == Event.none ? nil : Self.key(e.ip, e.userAgent)
+        let target: Int?
+        if e.identifier != Event.none {
+            target = identified(e)
+        } else if let s = matched {
+            target = s
+            if let client { accessClients[client] = s }
+        } else if let client {
+            target = visit(e, client: client, odooSaw: odooSaw)
+        } else {
+            target = nil
+        }
+        guard let t = target else { return }
+        let session = sessions[t]
+        if session.signedIn { counters.accessAttributed += 1 }
+        session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true, access: true)
+        if e.userAgent != Event.none { session.userAgent = e.userAgent }
+        if e.watch != 0, session.signedIn { watched[watched.count - 1].session = t }
+        if e.target == .logout, session.signedIn, e.status < 400 {
+            session.loggedOut = true
+            if let client, accessClients[client] == t { accessClients[client] = nil }
+            release(t)
+        }
+    }
+
+    /// The session an access request's identifier names, opened if no log has named it yet.
+    private func identified(_ e: Event) -> Int {
+        if let s = byAnyIdentifier[e.identifier] {
+            if !sessions[s].signedIn, e.target == .backend, e.status == 200 { sessions[s].signedIn = true }
+            return s
+        }
+        let s = sessions.count
+        let w = Working(db: e.db, identifier: e.identifier, uid: Event.none, login: Event.none, fallbackIP: Event.none,
+                        time: e.time, origin: e.origin)
+        w.signedIn = e.target == .backend && e.status == 200
+        w.accessOnly = true
+        w.stream = e.stream
+        sessions.append(w)
+        byAnyIdentifier[e.identifier] = s
+        if e.db != Event.none { byIdentifier[Self.key(e.db, e.identifier)] = s }
+        return s
+    }
+
+    /// An access request without an identifier or a match: the session its (address, user agent)
+    /// belongs to. Without Odoo's log (nothing matched), a sign-in opens one and a failed one is an
+    /// attempt; with it, Odoo's own lines tell logins, so the access log only adds to sessions.
+    private func visit(_ e: Event, client: Int64, odooSaw: Bool) -> Int? {
+        // Odoo answers a sign-in with a redirect, and a failed one by showing the form again (200).
+        if e.target == .login, e.method == methodPOST, e.status < 500, !odooSaw, !sawOdooRequests {
+            let succeeded = e.status >= 300 && e.status < 400
+            var attempt = Event(time: e.time, kind: succeeded ? .loginSucceeded : .loginFailed, stream: e.stream, pid: 0, origin: e.origin)
+            attempt.db = e.db
+            attempt.ip = e.ip
+            attempt.login = e.login
+            authEvents.append(attempt)
+            // A log with session identifiers shows the new session by its own (Odoo rotates the sid at login).
+            if succeeded, !e.logsSessions {
+                let s = sessions.count
+                let w = Working(db: e.db, identifier: Event.none, uid: Event.none, login: e.login, fallbackIP: e.ip,
+                                time: e.time, origin: e.origin)
+                w.accessOnly = true
+                w.stream = e.stream
+                sessions.append(w)
+                accessClients[client] = s
+                return s
+            }
+        }
+        guard let s = accessClients[client] else { return nil }
+        let w = sessions[s]
+        guard !w.ended, e.time - w.last <= options.maxInactivity else {
+            accessClients[client] = nil
+            return nil
+        }
+        return s
     }
 
     /// Attributes a request to a session; returns it (nil when unattributed or ambiguous).
@@ -288,6 +469,7 @@ public final class Sessionizer {
             if let d = state.device, ours(d.ip) {
                 if e.time - d.time <= options.joinWindow, sessions[d.session].db == e.db {
                     target = d.session
+                    joinedByPID = true
                     if e.ip != Event.none { bind(d.session, ip: e.ip, time: e.time, origin: e.origin) }
                 }
                 state.device = nil
@@ -477,6 +659,7 @@ public final class Sessionizer {
             sessions.append(w)
             if identifier != Event.none {
                 byIdentifier[Self.key(db, identifier)] = index
+                byAnyIdentifier[identifier] = index
             } else if login != Event.none {
                 byFallback[FallbackKey(db: db, login: login, ip: fallbackIP)] = index
             }
@@ -489,29 +672,36 @@ public final class Sessionizer {
 
     /// The sessions rebuilt so far, with strings resolved; `paths` maps origins to file names.
     public func finish(paths: [String]) -> (sessions: [Session], authEvents: [AuthEvent], matches: [RequestMatch]) {
+        drainAccess(before: .max)
+        // nginx does not know the database: a session only an access log showed is filed under the
+        // database of the run's other sessions when there is one, else under `?`.
+        let databases = Set(sessions.lazy.filter { !$0.dropped && $0.db != Event.none }.map(\.db))
+        let soleDB = databases.count == 1 ? interner.string(databases.first!) : "?"
+        // With Odoo's log in the run, its request lines feed the watches; the access log's would count twice.
+        if sawOdooRequests { watched.removeAll { $0.event.kind == .accessRequest } }
         func evidence(_ o: Origin) -> Evidence { Evidence(file: paths[Int(o.file)], line: Int(o.line)) }
         func known(_ o: Origin) -> Evidence? { o.file < 0 ? nil : evidence(o) }  // nil: from an earlier run
         func string(_ id: Int32) -> String? { id == Event.none ? nil : interner.string(id) }
         var result: [Session] = []
         result.reserveCapacity(sessions.count)
         var built: [Int: Int] = [:]  // working index → result index
-        for (index, w) in sessions.enumerated() where !w.dropped && (!w.seeded || w.touchedNow || w.changedNow) {
+        for (index, w) in sessions.enumerated() where !w.dropped && w.signedIn && (!w.seeded || w.touchedNow || w.changedNow) {
             built[index] = result.count
-            let db = interner.string(w.db)
+            let db = w.db == Event.none ? soleDB : interner.string(w.db)
             var login = string(w.login)
             if login == nil, w.uid != Event.none, let l = uidLogins[Self.key(w.db, w.uid)] { login = interner.string(l) }
             let identifier = string(w.identifier)
             let key = identifier.map { "sid:\($0)" }
-                ?? "login:\(login ?? "?")@\(string(w.fallbackIP) ?? "-")#\(UTC.iso(w.first))"
+                ?? (w.accessOnly ? "visit:" : "login:\(login ?? "?")@") + "\(string(w.fallbackIP) ?? "-")#\(UTC.iso(w.first))"
             result.append(Session(
                 db: db, key: key, identifier: identifier, uid: w.uid == Event.none ? nil : Int(w.uid), login: login,
-                firstActivity: w.first, lastActivity: w.last, requests: w.requests,
+                firstActivity: w.first, lastActivity: w.last, requests: max(w.requests, w.accessRequests),
                 ips: w.ips.filter { !$0.visits.isEmpty }.map {  // (addresses of a resumed session not used again stay as stored)
-                    SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: $0.requests,
+                    SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: max($0.requests, $0.accessRequests),
                               firstEvidence: known($0.origin), visits: $0.visits)
                 },
                 loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
-                firstEvidence: known(w.firstOrigin), lastEvidence: known(w.lastOrigin), source: "odoo-log",
+                firstEvidence: known(w.firstOrigin), lastEvidence: known(w.lastOrigin), source: w.accessOnly ? "access-log" : "odoo-log",
                 probablyLoggedOut: w.possibleLogout != nil))
         }
         let auth = authEvents.map { e in
@@ -523,7 +713,7 @@ public final class Sessionizer {
             let e = m.event
             return RequestMatch(mask: e.watch, time: e.time, db: string(e.db), ip: string(m.ip), sessionKey: s?.key,
                                 user: s?.user, uid: s?.uid, identifier: s?.identifier, method: string(e.method),
-                                text: string(e.text) ?? "", status: e.kind == .request ? Int(e.status) : nil,
+                                text: string(e.text) ?? "", status: e.kind == .request || e.kind == .accessRequest ? Int(e.status) : nil,
                                 evidence: evidence(e.origin))
         }
         return (result, auth, matches)

@@ -81,10 +81,13 @@ struct Detect: ParsableCommand {
 
 /// The options of analyze, ingest and detect, and the run they share.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Input format: auto, odoo or odoo-syslog (Odoo's own log and its --syslog records are both recognised, line by line).")
+    @Option(help: "Input format of every log: auto (each file's is sniffed from its first lines), odoo, odoo-syslog, nginx (combined, with or without sid=), or a format file's name (default: the configuration's format, else auto).")
     var format: String?
 
-    @Option(help: "Time zone of syslog times (odoo-syslog), e.g. Europe/Brussels (default: the configuration's timezone, else this machine's).")
+    @Option(name: .customLong("format-file"), help: "A YAML file describing another log format (a PCRE2 pattern with named groups and sample lines; repeatable; default: the configuration's formats).")
+    var formatFiles: [String] = []
+
+    @Option(help: "Time zone of syslog times (odoo-syslog) and of access-log times without an offset, e.g. Europe/Brussels (default: the configuration's timezone, else this machine's).")
     var timezone: String?
 
     @OptionGroup var shared: SharedOptions
@@ -147,10 +150,13 @@ struct RunOptions: ParsableArguments {
                     : "the configuration's sources match no file: \(configuration.sources.joined(separator: ", "))", code: 2)
             }
         }
-        let format = format ?? configuration.format ?? "auto"
-        guard ["auto", "odoo", "odoo-syslog"].contains(format) else {
-            throw CLIError(message: "format '\(format)' is not supported by this build (supported: auto, odoo, odoo-syslog)", code: 2)
+        var formats = InputFormats(choice: format ?? configuration.format ?? "auto")
+        for file in formatFiles.isEmpty ? configuration.formatFiles : formatFiles {
+            do { formats.custom += try AccessLogFormat.load(path: file) } catch {
+                throw CLIError(message: "\(error)", code: 2)
+            }
         }
+        if let problem = formats.problem { throw CLIError(message: problem, code: 2) }
         var timeZone: TimeZone?
         if let name = timezone ?? configuration.timezone {
             guard let zone = TimeZone(identifier: name) else {
@@ -192,6 +198,7 @@ struct RunOptions: ParsableArguments {
         }
         options.odooDatabases = odooDatabases.isEmpty ? configuration.odooDatabases : odooDatabases
         options.timeZone = timeZone
+        options.formats = formats
         options.partition = partition
         if let seconds = configuration.maxInactivitySeconds { options.sessionizer.maxInactivity = Millis(seconds) * 1000 }
         options.configHash = configuration.hash

@@ -1,0 +1,150 @@
+import Foundation
+
+/// The formats a run reads (`design.md` §3) and how each input's is chosen: `--format` names one
+/// for every input, or `auto` (the default) sniffs each file from its first non-empty lines.
+public struct InputFormats: Sendable {
+    /// `auto`, `odoo`, `odoo-syslog`, `nginx`, or a format file's name.
+    public var choice: String
+    /// Formats read from format files (`--format-file`, `formats:` in the configuration).
+    public var custom: [AccessLogFormat]
+
+    public init(choice: String = "auto", custom: [AccessLogFormat] = []) {
+        self.choice = choice
+        self.custom = custom
+    }
+
+    /// Every name `--format` takes.
+    public var names: [String] { ["auto", "odoo", "odoo-syslog"] + AccessLogFormat.builtIn.map(\.name) + custom.map(\.name) }
+
+    /// What is wrong with `choice`, if it names no format.
+    public var problem: String? {
+        guard !names.contains(choice) else { return nil }
+        let hint = Spelling.suggestion(for: choice, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+        return "unknown format '\(choice)'\(hint): use one of \(names.joined(separator: ", ")), or describe it in a format file (--format-file)"
+    }
+
+    /// The access-log formats `auto` tries after Odoo's, the user's own first: on a line both
+    /// match (a format file extending nginx's combined), the file's is what was meant.
+    var accessFormats: [AccessLogFormat] { custom + AccessLogFormat.builtIn }
+
+    /// The access-log format `choice` names, if it names one.
+    var forced: AccessLogFormat? { accessFormats.first { $0.name == choice } }
+
+    /// Whether inputs may be access logs (then request lines carry join keys when Odoo's log is read too).
+    var mayReadAccessLogs: Bool { choice != "odoo" && choice != "odoo-syslog" }
+
+    /// How many of the first lines sniffing looks at.
+    static let sniffLines = 20
+
+    enum Sniffed { case odoo, access(AccessLogFormat) }
+
+    /// The format most of `lines` (the first non-empty lines of a file) follow, Odoo's winning ties;
+    /// nil when not one line follows any.
+    func sniff(_ lines: [UnsafeBufferPointer<UInt8>], patterns: OdooPatterns) -> Sniffed? {
+        let syslog = patterns.syslog.matcher()
+        let odoo = lines.filter { OdooLogParser.headerTime($0) != nil || syslog.match($0) }.count
+        var best: (score: Int, format: AccessLogFormat?) = (odoo, nil)
+        let utc = TimeZone(identifier: "UTC")!
+        for format in accessFormats {
+            let m = format.regex.matcher()
+            let score = lines.filter { line in
+                m.match(line) && m.bytes(format.groups.time).flatMap { format.time.parse($0, zone: utc) } != nil
+            }.count
+            if score > best.score { best = (score, format) }
+        }
+        guard best.score > 0 else { return nil }
+        return best.format.map { .access($0) } ?? .odoo
+    }
+
+    /// The time of a line's record in any format `auto` knows (for ordering the files of a rotated set).
+    func recordTime(_ line: UnsafeBufferPointer<UInt8>, matchers: [(AccessLogFormat, PCREMatcher)]) -> Millis? {
+        if let t = OdooLogParser.headerTime(line) { return t }
+        let utc = TimeZone(identifier: "UTC")!
+        for (format, m) in matchers where m.match(line) {
+            if let b = m.bytes(format.groups.time), let t = format.time.parse(b, zone: utc) { return t }
+        }
+        return nil
+    }
+
+    /// The parser for a stream: the forced format's, or one that sniffs its first chunk.
+    func parser(interner: Interner, patterns: OdooPatterns, stream: Int32) -> any LogParser {
+        if let format = forced { return AccessLogParser(format: format, interner: interner, patterns: patterns, stream: stream) }
+        if choice == "auto" { return SniffingParser(formats: self, interner: interner, patterns: patterns, stream: stream) }
+        return OdooLogParser(interner: interner, patterns: patterns, stream: stream)
+    }
+}
+
+/// `auto`: the first chunk of a stream decides its parser (`InputFormats.sniff`), which then reads
+/// the stream's files. A stream nothing matches is read as an Odoo log, so that its lines are
+/// counted and sampled as unparsed and the run reports it as an input error naming the file and
+/// its first line.
+final class SniffingParser: LogParser {
+    let formats: InputFormats
+    let interner: Interner
+    let patterns: OdooPatterns
+    let stream: Int32
+    private var chosen: (any LogParser)?
+    private var unmatched = false
+    private var pending: (file: Int32, path: String, afterLine: Int)?
+
+    init(formats: InputFormats, interner: Interner, patterns: OdooPatterns, stream: Int32) {
+        self.formats = formats
+        self.interner = interner
+        self.patterns = patterns
+        self.stream = stream
+    }
+
+    var linesSoFar: Int { chosen?.linesSoFar ?? pending?.afterLine ?? 0 }
+
+    func begin(file: Int32, path: String, afterLine: Int) -> InputStats? {
+        if chosen == nil, path != "-", let reader = try? ChunkedReader(path: path, window: 64 << 10) {
+            // A file is sniffed from its head, also when this run reads it from where the last one stopped.
+            var head: [UInt8] = []
+            var lines = 0
+            try? reader.forEachLine { line in
+                head += line
+                head.append(0x0A)
+                lines += 1
+                return lines < 4 * InputFormats.sniffLines
+            }
+            if lines > 0 { head.withUnsafeBufferPointer { choose($0) } }
+        }
+        if let chosen { return chosen.begin(file: file, path: path, afterLine: afterLine) }
+        pending = (file, path, afterLine)
+        return nil
+    }
+
+    func parse(_ chunk: UnsafeBufferPointer<UInt8>, from offset: Int, into events: inout [Event], limit: Int) -> Int {
+        if chosen == nil { choose(chunk) }
+        return chosen!.parse(chunk, from: offset, into: &events, limit: limit)
+    }
+
+    func flush(into events: inout [Event]) { chosen?.flush(into: &events) }
+
+    func finish() -> InputStats {
+        guard let chosen else { return InputStats(path: pending?.path ?? "", format: "auto") }
+        var stats = chosen.finish()
+        if unmatched, stats.records == 0 { stats.format = "unknown" }
+        return stats
+    }
+
+    private func choose(_ chunk: UnsafeBufferPointer<UInt8>) {
+        var lines: [UnsafeBufferPointer<UInt8>] = []
+        _ = eachLine(chunk, from: 0, while: { lines.count < InputFormats.sniffLines }) { line in
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { lines.append(line) }
+        }
+        let parser: any LogParser
+        switch formats.sniff(lines, patterns: patterns) {
+        case .access(let format)?: parser = AccessLogParser(format: format, interner: interner, patterns: patterns, stream: stream)
+        case .odoo?: parser = OdooLogParser(interner: interner, patterns: patterns, stream: stream)
+        case nil:
+            unmatched = true
+            parser = OdooLogParser(interner: interner, patterns: patterns, stream: stream)
+        }
+        if let p = pending {
+            _ = parser.begin(file: p.file, path: p.path, afterLine: p.afterLine)
+            pending = nil
+        }
+        chosen = parser
+    }
+}
