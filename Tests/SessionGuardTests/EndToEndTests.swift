@@ -400,6 +400,28 @@ struct EndToEndTests {
         #expect(after.stdout.contains("read up to line 4407"))
         let broken = try run(["config", "check", "--config", "Samples/sessionguard.yml", "--rules", "/nonexistent", "--store", store])
         #expect(broken.status == 2 && broken.stdout.contains("PROBLEM"))
+        #expect(before.stdout.contains("not read yet — odoo"))
+
+        // Format files are loaded as a run would, and each source says what auto reads it as.
+        let config = dir.appendingPathComponent("formats.yml").path
+        try """
+            geoip: \(samplePath("Samples/geoip/GeoLite2-City-Sample.mmdb"))
+            rules: \(samplePath("Rules"))
+            formats: [\(samplePath("Samples/formats/haproxy.yml"))]
+            sources: [\(samplePath("Samples/logs/nginx/access.log")), \(samplePath("Samples/README.md"))]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let formats = try run(["config", "check", "--config", config, "--store", store])
+        #expect(formats.stdout.contains("Format file: \(samplePath("Samples/formats/haproxy.yml")): haproxy, samples match"))
+        #expect(formats.stdout.contains("access.log  1.0 MB — not read yet — nginx"), "\(formats.stdout)")
+        #expect(formats.stdout.contains("README.md") && formats.stdout.contains("NO KNOWN FORMAT in its first lines"))
+        #expect(formats.status == 2)
+        let bad = writeLog("name: x\npattern: '^(?<ip>\\S+)$'\nsamples: ['a']\n", name: "bad.yml", in: dir)
+        try String(contentsOfFile: config, encoding: .utf8).replacingOccurrences(of: samplePath("Samples/formats/haproxy.yml"), with: bad)
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let wrong = try run(["config", "check", "--config", config, "--store", store])
+        #expect(wrong.status == 2 && wrong.stdout.contains("Format file: PROBLEM \(bad):2:"), "\(wrong.stdout)")
+        let analyzeWrong = try run(["analyze", "--config", config, "--store", store])
+        #expect(analyzeWrong.status == 2 && analyzeWrong.stderr.contains("no (?<time>"), "\(analyzeWrong.stderr)")
     }
 
     @Test("analyze → approve → revoke plans, then --apply deletes the session file, marks the recommendation applied; twice changes nothing")

@@ -66,6 +66,13 @@ public struct InputFormats: Sendable {
         return nil
     }
 
+    /// What `auto` reads `path` as (for `config check`): a format's name, `unknown`, or nil for a file without lines.
+    public func sniffedName(_ path: String) -> String? {
+        let parser = SniffingParser(formats: self, interner: Interner(), patterns: OdooPatterns(), stream: 0)
+        _ = parser.begin(file: 0, path: path, afterLine: 0)
+        return parser.chosenName
+    }
+
     /// The parser for a stream: the forced format's, or one that sniffs its first chunk.
     func parser(interner: Interner, patterns: OdooPatterns, stream: Int32) -> any LogParser {
         if let format = forced { return AccessLogParser(format: format, interner: interner, patterns: patterns, stream: stream) }
@@ -95,6 +102,12 @@ final class SniffingParser: LogParser {
     }
 
     var linesSoFar: Int { chosen?.linesSoFar ?? pending?.afterLine ?? 0 }
+
+    var chosenName: String? {
+        guard let chosen else { return nil }
+        if unmatched { return "unknown" }
+        return (chosen as? AccessLogParser)?.format.name ?? "odoo"
+    }
 
     func begin(file: Int32, path: String, afterLine: Int) -> InputStats? {
         if chosen == nil, path != "-", let reader = try? ChunkedReader(path: path, window: 64 << 10) {

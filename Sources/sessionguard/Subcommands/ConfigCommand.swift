@@ -92,6 +92,25 @@ struct ConfigCommand: ParsableCommand {
             say("fail_on: \(configuration.failOn?.rawValue ?? "none"); sessions.max_inactivity: "
                 + Duration.describe(seconds: configuration.maxInactivitySeconds ?? 7 * 86_400))
 
+            // Formats: format files are checked as a run would load them.
+            var formats = InputFormats(choice: configuration.format ?? "auto")
+            for file in configuration.formatFiles {
+                do {
+                    let loaded = try AccessLogFormat.load(path: file)
+                    formats.custom += loaded
+                    say("Format file: \(file): \(loaded.map(\.name).joined(separator: ", ")), samples match")
+                } catch {
+                    problems += 1
+                    say("Format file: PROBLEM \(error)")
+                }
+            }
+            if let problem = formats.problem {
+                problems += 1
+                say("Format: PROBLEM \(problem)")
+            } else {
+                say("Format: \(formats.choice)")
+            }
+
             // Sources, and how far they have been read.
             if configuration.sources.isEmpty {
                 say("Sources: none configured (give the log files on the command line)")
@@ -107,6 +126,10 @@ struct ConfigCommand: ParsableCommand {
                             checkpoint = (try? sessionStore.read(now: now) { try $0.checkpoint(for: identity) }) ?? nil
                         }
                         status = checkpoint.map { " — read up to line \($0.lines)" } ?? " — not read yet"
+                        if formats.choice == "auto", let name = formats.sniffedName(file) {
+                            status += name == "unknown" ? " — NO KNOWN FORMAT in its first lines" : " — \(name)"
+                            if name == "unknown" { problems += 1 }
+                        }
                     }
                     say("  \(file)  \(size.map { String(format: "%.1f MB", Double($0) / 1e6) } ?? "?")\(status)")
                 }
