@@ -30,9 +30,6 @@ public struct InputFormats: Sendable {
     /// The access-log format `choice` names, if it names one.
     var forced: AccessLogFormat? { accessFormats.first { $0.name == choice } }
 
-    /// Whether inputs may be access logs (then request lines carry join keys when Odoo's log is read too).
-    var mayReadAccessLogs: Bool { choice != "odoo" && choice != "odoo-syslog" }
-
     /// How many of the first lines sniffing looks at.
     static let sniffLines = 20
 

@@ -115,8 +115,12 @@ public final class Analyzer {
             }
             inputs = kept
         }
+        // Request lines carry join keys only when there is an access log to join with Odoo's.
+        let accessLogs = options.formats.forced != nil || (options.formats.choice == "auto" && inputs.contains { path in
+            path == "-" || options.formats.sniffedName(path).map { !["odoo", "unknown"].contains($0) } ?? false
+        })
         let patterns = OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current,
-                                    joinRequests: options.formats.mayReadAccessLogs && inputs.count > 1)
+                                    joinRequests: accessLogs && inputs.count > 1)
         let source = EventSource(paths: inputs, interner: interner, patterns: patterns, formats: options.formats,
                                  resume: resume, checkpointing: options.checkpoints)
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)

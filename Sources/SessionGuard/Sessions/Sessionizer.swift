@@ -334,7 +334,10 @@ public final class Sessionizer {
         let t = attribute(e, pidKey: pidKey)
         // Only a request the worker's own device line names is surely its session's: by address, a
         // proxy's (127.0.0.1 for everybody) would hand every client to whoever used it last.
-        if e.joinKey != 0 { recentOdoo[e.joinKey, default: []].append((e.time, joinedByPID ? t : nil)) }
+        if e.joinKey != 0 {
+            recentOdoo[e.joinKey, default: []].append((e.time, joinedByPID ? t : nil))
+            pruneRecentOdoo(now: e.time - options.matchWindow)
+        }
         guard let t else { return }
         for i in watchers { watched[i].session = t }
     }
@@ -355,12 +358,15 @@ public final class Sessionizer {
             pendingAccess.removeFirst(pendingAccessStart)
             pendingAccessStart = 0
         }
-        // Odoo's lines too old to match anything still waiting go.
-        let oldest = (pendingAccessStart < pendingAccess.count ? pendingAccess[pendingAccessStart].time : limit) - 2 * options.matchWindow
-        if oldest > recentOdooPruned &+ 60_000 {
-            recentOdoo = recentOdoo.filter { _, lines in lines.contains { $0.time >= oldest } }
-            recentOdooPruned = oldest
-        }
+        pruneRecentOdoo(now: limit)
+    }
+
+    /// Forgets Odoo's request lines too old to match any access request still to come.
+    private func pruneRecentOdoo(now: Millis) {
+        let oldest = (pendingAccessStart < pendingAccess.count ? pendingAccess[pendingAccessStart].time : now) - 2 * options.matchWindow
+        guard oldest > recentOdooPruned &+ 60_000 else { return }
+        recentOdoo = recentOdoo.filter { _, lines in lines.contains { $0.time >= oldest } }
+        recentOdooPruned = oldest
     }
 
     private func access(_ e: Event) {
@@ -638,7 +644,8 @@ public final class Sessionizer {
         let none = Origin(file: -1, line: 0)
         var uses: [(session: Int, ip: Int32, time: Millis)] = []
         for s in live.sorted(by: { ($0.lastActivity, $0.key) < ($1.lastActivity, $1.key) }) {
-            let db = interner.intern(s.db)
+            // `?`: an access log's session whose database no log had named; Odoo's device line may name it tonight.
+            let db = s.db == "?" && s.source == "access-log" ? Event.none : interner.intern(s.db)
             let identifier = s.identifier.map { interner.intern($0) } ?? Event.none
             let login = s.login.map { interner.intern($0) } ?? Event.none
             let uid = s.uid.map { Int32(clamping: $0) } ?? Event.none
@@ -650,6 +657,7 @@ public final class Sessionizer {
                             time: s.firstActivity, origin: none)
             w.last = s.lastActivity
             w.seeded = true
+            w.accessOnly = s.source == "access-log"
             w.stream = -1
             for use in s.ips {
                 w.ips.append(Working.Use(ip: interner.intern(use.ip), first: use.firstSeen, last: use.lastSeen, requests: 0,
