@@ -24,6 +24,7 @@ func sessionizeFiles(_ paths: [String], formats: InputFormats = InputFormats(), 
                                                                                         joinRequests: paths.count > 1),
                              formats: formats)
     let sessionizer = Sessionizer(interner: interner, options: options)
+    sessionizer.odooLogInRun = paths.contains { formats.sniffedName($0) == "odoo" }
     while let e = source.next() { sessionizer.consume(e) }
     let (sessions, auth, _) = sessionizer.finish(paths: paths)
     return (sessions, auth, sessionizer.counters, source.stats)
@@ -55,7 +56,7 @@ struct AccessLogTests {
         #expect(events[0].kind == .accessRequest && events[0].target == .login && events[0].status == 303)
         #expect(interner.string(events[0].method) == "POST" && interner.string(events[0].ip) == "203.0.113.7")
         #expect(events[0].identifier == Event.none)
-        #expect(interner.string(events[1].ip) == "2001:db8::5" && events[1].target == .backend)
+        #expect(interner.string(events[1].ip) == "2001:db8::5" && events[1].target == .webClient)
         #expect(interner.string(events[1].userAgent) == #"curl "quoted" and "old" style"#)
         #expect(interner.string(events[1].identifier) == Self.sid)
         #expect(events[2].identifier == Event.none && events[2].userAgent == Event.none)  // sid=- and "-"
@@ -287,5 +288,151 @@ struct AccessSessionTests {
         #expect(s.db == "prod" && s.login == "alice@example.com" && s.userAgent == Self.firefox)
         #expect(Set(s.ips.map(\.ip)) == ["127.0.0.1", "198.51.100.9", "203.0.113.130"])
         #expect(UTC.iso(s.firstActivity) == "2025-03-14T07:59:00Z")  // nginx saw it an hour before Odoo's device line
+    }
+}
+
+/// What a client can send is not what Odoo accepted: the review's cases.
+@Suite("Access logs: what a client cannot make sessionguard believe")
+struct AccessTrustTests {
+    static let sid = AccessLogTests.sid
+    static let ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Chrome/133.0.0.0"
+
+    func line(_ ip: String, _ time: String, _ request: String, _ status: Int, sid: String = sid, ua: String = ua) -> String {
+        #"\#(ip) - - [14/Mar/2025:\#(time) +0000] "\#(request) HTTP/1.1" \#(status) 100 "-" "\#(ua)" sid=\#(sid)"#
+    }
+
+    @Test("another address sending a session's identifier is not that session's until Odoo serves it the web client")
+    func forgedCookie() throws {
+        let log = writeLog([
+            line("198.51.100.9", "09:00:00", "GET /odoo", 200),
+            line("198.51.100.9", "09:00:05", "POST /web/dataset/call_kw/res.partner/web_read", 200),
+            // Somebody else with the first 42 characters: Odoo does not know the cookie, redirects to the login page.
+            line("203.0.113.66", "09:10:00", "POST /web/dataset/call_kw/res.partner/web_read", 200, ua: "curl/8"),
+            line("203.0.113.66", "09:10:01", "GET /odoo", 303, ua: "curl/8"),
+            line("203.0.113.66", "09:10:02", "GET /web/session/logout", 303, ua: "curl/8"),
+            line("198.51.100.9", "10:00:00", "POST /web/dataset/call_kw/res.partner/web_read", 200),
+            // An anonymous visitor's identifier on public routes: never a session.
+            line("192.0.2.7", "10:00:00", "GET /web/webclient/translations/abc?lang=en_US", 200, sid: String(repeating: "B", count: 42)),
+            line("192.0.2.7", "10:00:01", "POST /mail/data", 200, sid: String(repeating: "B", count: 42)),
+        ].joined(separator: "\n") + "\n", name: "access.log")
+        let (sessions, _, counters, _) = sessionizeFiles([log])
+        #expect(sessions.count == 1)
+        let s = try #require(sessions.first)
+        #expect(s.ips.map(\.ip) == ["198.51.100.9"] && s.requests == 3 && !s.loggedOut)
+        #expect(counters.accessAttributed == 3)
+    }
+
+    @Test("the same session from a new address once Odoo served it the page there: held requests count")
+    func newAddressConfirmed() throws {
+        let log = writeLog([
+            line("198.51.100.9", "09:00:00", "GET /odoo", 200),
+            line("203.0.113.130", "21:00:00", "POST /web/dataset/call_kw/res.partner/web_read", 200),
+            line("203.0.113.130", "21:00:05", "GET /odoo/contacts", 200),
+            line("198.51.100.9", "21:30:00", "GET /web/session/logout", 303),
+            line("203.0.113.130", "21:40:00", "POST /mail/data", 200),  // used again: that logout did not end it
+        ].joined(separator: "\n") + "\n", name: "access.log")
+        let s = try #require(sessionizeFiles([log]).sessions.first)
+        #expect(Set(s.ips.map(\.ip)) == ["198.51.100.9", "203.0.113.130"] && s.requests == 5)
+        #expect(s.ips.first { $0.ip == "203.0.113.130" }.map { UTC.iso($0.firstSeen) } == "2025-03-14T21:00:00Z")
+        #expect(!s.loggedOut)
+    }
+
+    @Test("nginx alone with two-factor sign-ins: one session; a wrong code is a failed 2FA step, not a failed login")
+    func twoFactor() throws {
+        let log = writeLog([
+            #"198.51.100.23 - - [14/Mar/2025:09:00:00 +0000] "POST /web/login HTTP/1.1" 303 0 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:00:02 +0000] "GET /web/login/totp?redirect=%2Fodoo HTTP/1.1" 200 10 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:00:10 +0000] "POST /web/login/totp HTTP/1.1" 200 10 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:00:20 +0000] "POST /web/login/totp HTTP/1.1" 303 0 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:00:21 +0000] "GET /odoo HTTP/1.1" 200 10 "-" "\#(Self.ua)""#,
+        ].joined(separator: "\n") + "\n", name: "access.log")
+        let (sessions, auth, _, _) = sessionizeFiles([log])
+        #expect(sessions.count == 1 && sessions[0].requests == 5)
+        #expect(auth.map(\.kind) == [.loginSucceeded, .twoFactorFailed, .twoFactorSucceeded])
+    }
+
+    @Test("two users behind one NAT with the same browser: their requests are ambiguous, a logout ends neither for sure")
+    func sharedClient() throws {
+        let log = writeLog([
+            #"198.51.100.23 - - [14/Mar/2025:09:00:00 +0000] "POST /web/login HTTP/1.1" 303 0 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:00:01 +0000] "GET /odoo HTTP/1.1" 200 10 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:05:00 +0000] "POST /web/login HTTP/1.1" 303 0 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:05:01 +0000] "GET /odoo HTTP/1.1" 200 10 "-" "\#(Self.ua)""#,
+            #"198.51.100.23 - - [14/Mar/2025:09:30:00 +0000] "GET /web/session/logout HTTP/1.1" 303 0 "-" "\#(Self.ua)""#,
+        ].joined(separator: "\n") + "\n", name: "access.log")
+        let (sessions, _, counters, _) = sessionizeFiles([log])
+        #expect(sessions.count == 2)
+        #expect(sessions.allSatisfy { !$0.loggedOut && $0.probablyLoggedOut })
+        #expect(counters.accessAmbiguous == 2)
+    }
+}
+
+@Suite("Access logs: hostile and odd lines")
+struct AccessEdgeTests {
+    static let sid = AccessLogTests.sid
+
+    @Test("sid= is read only as a field of its own: one inside a quoted field a client controls is text")
+    func injectedSid() throws {
+        let victim = String(repeating: "V", count: 42)
+        let (events, stats, interner) = parseAccess("""
+            203.0.113.66 - - [14/Mar/2025:10:00:00 +0000] "GET /odoo HTTP/1.1" 200 1 "-" "x" "1.2.3.4 sid=\(victim) x" sid=-
+            203.0.113.66 - - [14/Mar/2025:10:00:01 +0000] "GET /odoo HTTP/1.1" 200 1 "-" "x sid=\(victim)" rt=0.1 sid=\(Self.sid) uct="0.0"
+            203.0.113.66 - - [14/Mar/2025:10:00:02 +0000] "GET /odoo HTTP/1.1" 200 1 "-" "x" "\(Array(repeating: "a", count: 3000).joined(separator: " "))" sid=\(Self.sid)
+            """)
+        #expect(stats.records == 3 && stats.unparsed == 0)
+        #expect(events[0].identifier == Event.none && events[0].logsSessions)
+        #expect(interner.string(events[1].identifier) == Self.sid)
+        #expect(interner.string(events[2].identifier) == Self.sid)  // a 6 KB X-Forwarded-For of words parses
+    }
+
+    @Test("a log with whole session cookies is warned about, and no quoted line carries one")
+    func wholeCookies() throws {
+        let cookie = Self.sid + String(repeating: "x", count: 42)
+        let (events, stats, _) = parseAccess("""
+            203.0.113.7 - - [14/Mar/2025:10:00:00 +0000] "GET /odoo HTTP/1.1" 200 1 "-" "x" sid=\(cookie)
+            garbage line sid=\(cookie)
+            """)
+        #expect(events.count == 1 && events[0].identifier == Event.none)  // the whole cookie is not read as an identifier
+        #expect(stats.wholeCookies == 1 && stats.unparsed == 1)
+        let sample = try #require(stats.unparsedSamples.first?.text)
+        #expect(!sample.contains(cookie) && sample.contains(Self.sid + "…"))
+        var inputs = [stats]
+        #expect(Analyzer.warnings(for: &inputs).contains { $0.contains("whole cookies are bearer credentials") })
+    }
+
+    @Test("user agents are capped; an impossible date and an ISO offset without a colon are handled")
+    func limits() throws {
+        let long = String(repeating: "U", count: 5000)
+        let (events, _, interner) = parseAccess(#"203.0.113.7 - - [14/Mar/2025:10:00:00 +0000] "GET /odoo HTTP/1.1" 200 1 "-" "\#(long)""#)
+        #expect(interner.string(events[0].userAgent).count == AccessLogParser.userAgentLimit)
+        let utc = TimeZone(identifier: "UTC")!
+        func parse(_ f: TimeFormat, _ t: String) -> Millis? { var c = t; return c.withUTF8 { f.parse($0, zone: utc) } }
+        #expect(parse(.clf, "31/Feb/2025:10:00:00 +0000") == nil && parse(.clf, "29/Feb/2024:10:00:00 +0000") != nil)
+        #expect(parse(try TimeFormat("iso8601"), "2025-03-14T10:26:53+0100").map(UTC.iso) == "2025-03-14T09:26:53Z")
+    }
+
+    @Test("join keys: werkzeug's decoded path and nginx's percent-encoded one are the same request")
+    func percentEncoding() throws {
+        var a = Array("/web/content/812?filename=Q1 report.pdf".utf8), b = Array("/web/content/812?filename=Q1%20report.pdf".utf8)
+        let m = Array("GET".utf8)
+        let ka = a.withUnsafeMutableBufferPointer { t in m.withUnsafeBufferPointer { RequestTarget.joinKey(method: $0, target: UnsafeBufferPointer(t), status: 200) } }
+        let kb = b.withUnsafeMutableBufferPointer { t in m.withUnsafeBufferPointer { RequestTarget.joinKey(method: $0, target: UnsafeBufferPointer(t), status: 200) } }
+        #expect(ka == kb)
+    }
+
+    @Test("format files: errors point at the key at fault; a name defined in two files is an error")
+    func formatFileLocations() throws {
+        let dir = temporaryDirectory()
+        let good = #"'^(?<ip>\S+) \[(?<time>[^\]]+)\] "(?<request>[^"]*)" (?<status>\d+)$'"#
+        let sample = #"samples: ['1.2.3.4 [14/Mar/2025:10:26:53 +0100] "GET / HTTP/1.1" 200']"#
+        let bad = writeLog("name: x\npattern: \(good)\ndescription: ''\n\(sample)\n", name: "a.yml", in: dir)
+        #expect(throws: RuleError.self) { try AccessLogFormat.load(path: bad) }
+        do { _ = try AccessLogFormat.load(path: bad) } catch { #expect(error.line == 3) }
+        let one = writeLog("name: x\npattern: \(good)\n\(sample)\n", name: "b.yml", in: dir)
+        let two = writeLog("name: x\npattern: \(good)\n\(sample)\n", name: "c.yml", in: dir)
+        do {
+            _ = try InputFormats.load(files: [one, two])
+            Issue.record("a name defined twice loaded")
+        } catch { #expect(error.message.contains("also defined in \(one)")) }
     }
 }

@@ -93,6 +93,31 @@ struct EndToEndTests {
         }
     }
 
+    @Test("an nginx-only (address, user agent) session goes on in the next run, as in one long run")
+    func nginxVisitResumed() throws {
+        let dir = temporaryDirectory()
+        let ua = "Mozilla/5.0 (X11; Linux x86_64) Chrome/133"
+        func line(_ time: String, _ request: String, _ status: Int) -> String {
+            #"198.51.100.23 - - [\#(time) +0000] "\#(request) HTTP/1.1" \#(status) 10 "-" "\#(ua)""# + "\n"
+        }
+        let log = writeLog(line("14/Mar/2025:09:00:00", "POST /web/login", 303) + line("14/Mar/2025:09:00:01", "GET /odoo", 200),
+                           name: "access.log", in: dir)
+        let store = testStoreURL(dir, "store.sqlite")
+        func analyze(_ now: String) throws -> Outcome {
+            try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", now, "--store", store, log])
+        }
+        #expect(try analyze("2025-03-15T00:00:00Z").status == 0)
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line("15/Mar/2025:09:00:00", "POST /mail/data", 200) + line("15/Mar/2025:09:00:05", "GET /odoo", 200)).utf8))
+        try handle.close()
+        #expect(try analyze("2025-03-16T00:00:00Z").status == 0)
+        let sessions = try testStore(dir, "store.sqlite").read(now: 0) { tx in try tx.sessions(ids: tx.liveSessionIDs(since: 0)) }
+        #expect(sessions.count == 1)
+        #expect(sessions.first?.key == "visit:198.51.100.23#2025-03-14T09:00:00Z" && sessions.first?.requests == 4)
+        #expect(sessions.first.map { UTC.iso($0.lastActivity) } == "2025-03-15T09:00:05Z")
+    }
+
     @Test("the samples give the expected findings; a second run reads nothing new; a fresh store gives the same document")
     func samples() throws {
         let dir = temporaryDirectory()

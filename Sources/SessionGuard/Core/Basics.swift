@@ -35,6 +35,15 @@ public enum UTC {
         return era * 146_097 + doe - 719_468
     }
 
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
     /// The civil date of a day number (inverse of `days`).
     public static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
@@ -92,7 +101,7 @@ public enum UTC {
         }
         guard b.count >= 10, b[4] == 45, b[7] == 45,
               let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+              (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y) else { return nil }
         var secs = days(year: y, month: mo, day: d) * 86_400
         if b.count == 10 { return Millis(secs) * 1000 }
         guard b.count >= 19, b[10] == 84 || b[10] == 32, b[13] == 58, b[16] == 58,
@@ -108,8 +117,8 @@ public enum UTC {
         }
         if i == b.count { return Millis(secs) * 1000 + Millis(ms) }
         if b[i] == 90, i + 1 == b.count { return Millis(secs) * 1000 + Millis(ms) }
-        if b[i] == 43 || b[i] == 45, b.count == i + 6, b[i + 3] == 58,
-           let oh = num(i + 1, 2), let om = num(i + 4, 2) {
+        if b[i] == 43 || b[i] == 45, b.count == i + 6 && b[i + 3] == 58 || b.count == i + 5,
+           let oh = num(i + 1, 2), let om = num(b.count - 2, 2) {
             let offset = (oh * 3600 + om * 60) * (b[i] == 43 ? 1 : -1)
             return Millis(secs - offset) * 1000 + Millis(ms)
         }

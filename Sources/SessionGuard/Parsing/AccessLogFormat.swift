@@ -31,10 +31,11 @@ public struct AccessLogFormat: Sendable {
 
     public init(name: String, description: String = "", pattern: String, time: TimeFormat, db: String? = nil,
                 samples: [String] = [], file: String? = nil) throws(FormatError) {
+        // (A pattern's error names its column in the pattern: the pattern is one YAML scalar.)
         self.name = name
         self.description = description
         do { regex = try PCRERegex(pattern) } catch {
-            throw FormatError("pattern: \(error.message) at column \(error.column)")
+            throw FormatError("pattern: \(error.message) at column \(error.column) of the pattern")
         }
         self.time = time
         self.db = db
@@ -62,13 +63,15 @@ public struct AccessLogFormat: Sendable {
     }
 
     /// nginx's default `combined` format, optionally followed by fields of a custom `log_format`
-    /// such as `sid=$odoo_sid42` (README, "nginx in front of Odoo"; `odoo-facts.md` §5). `$request`
-    /// escapes `"` as `\x22`, so quoted fields end at the first `"` followed by a space; the user
-    /// agent is read from the right, so one holding `\"` (nginx escapes it too) is kept whole.
+    /// such as `sid=$odoo_sid42` (README, "nginx in front of Odoo"; `odoo-facts.md` §5). nginx
+    /// escapes `"` and `\` in variables (`\x22`), so a quoted field ends at the first bare `"`.
+    /// After the user agent come any fields, quoted (`"$http_x_forwarded_for"`, whatever a client
+    /// sent) or not; `sid=` is read only as a field of its own, never from inside a quoted one, and
+    /// every repetition is possessive, so no line makes the match backtrack.
     public static let nginx = try! AccessLogFormat(
         name: "nginx",
         description: "nginx combined, optionally with sid=<session identifier>",
-        pattern: #"^(?<ip>\S+) - (?<remote_user>\S+) \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]++|\\.)*+)" (?<status>\d{3}) (?<bytes>\d+|-) "(?<referrer>(?:[^"\\]++|\\.)*+)" "(?<user_agent>(?:[^"\\]++|\\.)*+)"(?:(?: \S+)*? sid=(?<session>[A-Za-z0-9_-]{42}|-))?(?: .*)?$"#,
+        pattern: #"^(?<ip>\S+) - (?<remote_user>\S+) \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]++|\\.)*+)" (?<status>\d{3}) (?<bytes>\d+|-) "(?<referrer>(?:[^"\\]++|\\.)*+)" "(?<user_agent>(?:[^"\\]++|\\.)*+)"(?: "(?:[^"\\]++|\\.)*+"| (?!sid=)[^ "]++)*+(?: sid=(?<session>[A-Za-z0-9_-]{42}|-)(?= |$))?.*$"#,
         time: .clf,
         samples: [
             #"203.0.113.7 - - [14/Mar/2025:10:26:53 +0100] "POST /web/login HTTP/1.1" 303 0 "https://erp.example.com/web/login" "Mozilla/5.0 (X11; Linux x86_64)""#,
@@ -149,14 +152,13 @@ public struct AccessLogFormat: Sendable {
         guard !samples.isEmpty else {
             throw RuleLoader.located(path, node, "missing 'samples': give at least one real line the pattern must match")
         }
+        let description = try scalar("description") ?? "", db = try scalar("db")
         let format: AccessLogFormat
         do {
-            format = try AccessLogFormat(name: name, description: try scalar("description") ?? "", pattern: pattern, time: time,
-                                         db: try scalar("db"), samples: samples.map(\.0), file: path)
-        } catch let error as FormatError {
-            throw RuleLoader.located(path, map["pattern"], error.message)
+            format = try AccessLogFormat(name: name, description: description, pattern: pattern, time: time, db: db,
+                                         samples: samples.map(\.0), file: path)
         } catch {
-            throw RuleLoader.located(path, map["pattern"], "\(error)")
+            throw RuleLoader.located(path, map["pattern"], error.message)
         }
         for (sample, item) in samples {
             if let problem = format.check(sample) { throw RuleLoader.located(path, item, "sample does not parse: \(problem)") }
@@ -248,8 +250,7 @@ public struct TimeFormat: Sendable {
         case .iso8601:
             guard let t = UTC.parse(bytes: b) else { return nil }
             // Without an offset, the time is local to the zone.
-            let last = b.last ?? 0
-            let hasZone = last == UInt8(ascii: "Z") || (b.count >= 6 && (b[b.count - 6] == 43 || b[b.count - 6] == 45) && b[b.count - 3] == 58)
+            let hasZone = b.last == UInt8(ascii: "Z") || (b.count > 19 && b[19...].contains { $0 == 43 || $0 == 45 })
             return hasZone ? t : t - Millis(offset(of: t / 1000, in: zone ?? fallback)) * 1000
         case .epoch:
             var seconds: Int64 = 0, ms: Int64 = 0, digits = 0, i = 0
@@ -302,7 +303,8 @@ public struct TimeFormat: Sendable {
                     offset = sign * (h * 3600 + m * 60)
                 }
             }
-            guard i == b.count, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            guard i == b.count, (1...12).contains(month), day >= 1, day <= UTC.daysIn(month: month, year: year), hour < 24, minute < 60,
+                  second < 61 else { return nil }
             let local = Int64(UTC.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
             let shift = offset ?? self.offset(of: local, in: zone ?? fallback)
             return (local - Int64(shift)) * 1000 + Int64(ms)

@@ -115,7 +115,12 @@ public final class AccessLogParser: LogParser {
         if line.isEmpty || line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return false }
         let g = format.groups
         guard matcher.match(line) else {
-            unparsed(line, "does not match the \(format.name) format")
+            if matcher.lastError != 0 {
+                unparsed(line, "the \(format.name) pattern could not be matched: \(PCREMatcher.message(matcher.lastError))")
+                matcher.lastError = 0
+            } else {
+                unparsed(line, "does not match the \(format.name) format")
+            }
             return false
         }
         guard let timeBytes = matcher.bytes(g.time), let time = format.time.parse(timeBytes, zone: zone) else {
@@ -150,7 +155,9 @@ public final class AccessLogParser: LogParser {
             e.ip = addresses.valid(ip, interner)
             if e.ip != Event.none, addresses.isInternal(e.ip) { internalRequests[e.ip, default: 0] += 1 }
         }
-        if let u = g.userAgent, let ua = present(u), !ua.isEmpty { e.userAgent = intern(ua) }
+        // A user agent is at most `userAgentLimit` bytes: each distinct one is kept for the run, and
+        // clients choose theirs.
+        if let u = g.userAgent, let ua = present(u), !ua.isEmpty { e.userAgent = intern(UnsafeBufferPointer(rebasing: ua.prefix(Self.userAgentLimit))) }
         if let s = g.session, let sid = matcher.bytes(s) {
             sawSession = true
             e.logsSessions = true
@@ -158,14 +165,18 @@ public final class AccessLogParser: LogParser {
             // whole sid is a bearer credential (`odoo-facts.md` §2).
             if !(sid.count == 1 && sid[0] == 0x2D), !sid.isEmpty {
                 e.identifier = interner.intern(UnsafeBufferPointer(rebasing: sid.prefix(42)))
+                if sid.count > 42 { stats.wholeCookies += 1 }
             }
+        } else if format.name == "nginx", let at = Self.find(" sid=", in: line), line.count - at - 5 > 42,
+                  line[(at + 5)...].prefix(43).allSatisfy(UnparsedLine.isTokenByte) {
+            stats.wholeCookies += 1  // `sid=$cookie_session_id`: the whole cookie, not read
         }
         if let l = g.login, let login = present(l) { e.login = intern(login) }
         // Targets are kept only as their kind and join key; `\xHH` escapes are undone for both.
         let decoded = target.contains(0x5C) ? unescape(target) : nil
         func classify(_ t: UnsafeBufferPointer<UInt8>) -> RequestTarget {
             let kind = RequestTarget(t)
-            return kind == .other && RequestTarget.isBackend(t) ? .backend : kind
+            return kind == .other && RequestTarget.isWebClient(t) ? .webClient : kind
         }
         e.target = decoded.map { d in d.withUnsafeBufferPointer { classify($0) } } ?? classify(target)
         if joinRequests {
@@ -179,6 +190,21 @@ public final class AccessLogParser: LogParser {
         stats.requests += 1
         events.append(e)
         return true
+    }
+
+    static let userAgentLimit = 512
+
+    /// Where `needle` (starting with a space) first occurs in `line`.
+    private static func find(_ needle: StaticString, in line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = line.baseAddress else { return nil }
+        let n = needle.utf8CodeUnitCount
+        var at = 0
+        while at + n <= line.count, let hit = memchr(base + at, 0x20, line.count - at - n + 1) {
+            let i = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if memcmp(base + i, needle.utf8Start, n) == 0 { return i }
+            at = i + 1
+        }
+        return nil
     }
 
     /// Group `n`, unless it did not take part or is nginx's `-` for "none".
@@ -198,17 +224,9 @@ public final class AccessLogParser: LogParser {
     private func unescape(_ b: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         scratch.removeAll(keepingCapacity: true)
         var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
         while i < b.count {
             if b[i] == 0x5C, i + 1 < b.count {
-                if b[i + 1] == 0x78, i + 3 < b.count, let h = hex(b[i + 2]), let l = hex(b[i + 3]) {
+                if b[i + 1] == 0x78, i + 3 < b.count, let h = hexValue(b[i + 2]), let l = hexValue(b[i + 3]) {
                     scratch.append(h << 4 | l)
                     i += 4
                     continue

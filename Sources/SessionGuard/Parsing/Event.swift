@@ -89,14 +89,17 @@ public enum RequestTarget: UInt8, Sendable {
     case other
     case login        // /web/login
     case logout       // /web/session/logout
-    /// Set by access-log parsers only: a path only a signed-in client gets a 200 from (the web
-    /// client's RPC and data endpoints), the sign that a session identifier is a user's.
-    case backend
+    /// `/web/login/totp`: the second step of a sign-in with two-factor authentication.
+    case twoFactor
+    /// Set by access-log parsers only: the web client's page (`/odoo…`, `/web`), which Odoo serves
+    /// (200) only to a signed-in session and otherwise redirects to the login page. So it is the
+    /// proof that Odoo accepted the session cookie a client sent.
+    case webClient
 
     @inline(__always)
     init(_ target: UnsafeBufferPointer<UInt8>) {
         if Self.hasPrefixPath(target, "/web/login") {
-            self = .login
+            self = target.count > 10 && Self.hasPrefixPath(UnsafeBufferPointer(rebasing: target[10...]), "/totp") ? .twoFactor : .login
         } else if Self.hasPrefixPath(target, "/web/session/logout") {
             self = .logout
         } else {
@@ -104,10 +107,9 @@ public enum RequestTarget: UInt8, Sendable {
         }
     }
 
-    /// `/web/dataset/…`, `/web/webclient/…`, `/web/action/…`, `/mail/data`, `/mail/…`, `/odoo…`.
-    static func isBackend(_ target: UnsafeBufferPointer<UInt8>) -> Bool {
-        hasPrefixPath(target, "/odoo") || target.starts(with: "/web/dataset/".utf8) || target.starts(with: "/web/webclient/".utf8)
-            || target.starts(with: "/web/action/".utf8) || target.starts(with: "/mail/".utf8)
+    /// `/odoo`, `/odoo/…`, `/odoo?…`, and `/web` itself (the web client before 18.0).
+    static func isWebClient(_ target: UnsafeBufferPointer<UInt8>) -> Bool {
+        hasPrefixPath(target, "/odoo") || (hasPrefixPath(target, "/web") && (target.count == 4 || target[4] != 0x2F))
     }
 
     /// `target` is `path` or `path?…`/`path#…`/`path/`.
@@ -127,12 +129,31 @@ public enum RequestTarget: UInt8, Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in method { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         h = (h ^ 0x20) &* 0x100_0000_01b3
-        for b in target {
+        // werkzeug logs the path percent-decoded where nginx logs it as sent: both are hashed decoded.
+        var i = 0
+        while i < target.count {
+            var b = target[i]
             if b == 0x23 { break }
+            if b == 0x25, i + 2 < target.count, let hi = hexValue(target[i + 1]), let lo = hexValue(target[i + 2]) {
+                b = hi << 4 | lo
+                i += 2
+            }
             h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+            i += 1
         }
         h = (h ^ UInt64(UInt16(bitPattern: status))) &* 0x100_0000_01b3
         return h == 0 ? 1 : h
+    }
+}
+
+/// The value of a hexadecimal digit.
+@inline(__always)
+func hexValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 48...57: c - 48
+    case 65...70: c - 55
+    case 97...102: c - 87
+    default: nil
     }
 }
 

@@ -13,6 +13,21 @@ public struct InputFormats: Sendable {
         self.custom = custom
     }
 
+    /// Loads format files; a name defined twice, in one file or two, is an error.
+    public static func load(files: [String]) throws(RuleError) -> [AccessLogFormat] {
+        var formats: [AccessLogFormat] = []
+        for file in files {
+            for format in try AccessLogFormat.load(path: file) {
+                if let other = formats.first(where: { $0.name == format.name }) {
+                    throw RuleError(file: file, line: 1, column: 1,
+                                    message: "format '\(format.name)' is also defined in \(other.file ?? "?"): names must be unique")
+                }
+                formats.append(format)
+            }
+        }
+        return formats
+    }
+
     /// Every name `--format` takes.
     public var names: [String] { ["auto", "odoo", "odoo-syslog"] + AccessLogFormat.builtIn.map(\.name) + custom.map(\.name) }
 

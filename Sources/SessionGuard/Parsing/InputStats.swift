@@ -22,6 +22,8 @@ public struct InputStats: Sendable {
     /// Request lines from the most frequent private address, and that address (proxy check).
     public var topInternalRequests = 0
     public var topInternalIP: String?
+    /// Lines logging more of Odoo's session cookie than its 42-character identifier (bearer credentials in the log).
+    public var wholeCookies = 0
     /// Set when the file could not be read (the run goes on without it).
     public var error: String?
     /// Lines an earlier run already read (the file was resumed after them), and whether the file
@@ -43,9 +45,24 @@ public struct UnparsedLine: Sendable {
     public var text: String
     public var reason: String
 
-    /// The first 200 bytes of a line, with control characters shown as U+FFFD.
+    /// The first 200 bytes of a line, with control characters shown as U+FFFD and any run of more than
+    /// 42 session-id characters cut to 42 and `…`: a line quoted as evidence must not carry a whole
+    /// Odoo session cookie (84 such characters, a bearer credential) into reports and the store.
     static func readable(_ line: UnsafeBufferPointer<UInt8>) -> String {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: line[0..<min(line.count, 200)]), as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(line.count, 200))
+        var run = 0
+        for b in line.prefix(200) {
+            run = isTokenByte(b) ? run + 1 : 0
+            if run == 43 { bytes += "…".utf8 }
+            if run <= 42 { bytes.append(b) }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
         return String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\u{FFFD}" : Character($0) })
+    }
+
+    /// `[A-Za-z0-9_-]`: the characters of an Odoo session id.
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
     }
 }

@@ -116,6 +116,9 @@ public final class PCREMatcher {
     let data: OpaquePointer
     let ovector: UnsafeMutablePointer<Int>
     private var subject: UnsafeBufferPointer<UInt8> = .init(start: nil, count: 0)
+    /// The last error PCRE2 gave instead of an answer (a limit such as the JIT stack's was hit): the
+    /// subject's match is unknown, not "no". 0 when none; callers reset it.
+    public var lastError: Int32 = 0
 
     /// The pattern's literal prefix, copied out of the array: reading an array on every call costs
     /// a retain and a release, on the hottest path of all.
@@ -157,6 +160,7 @@ public final class PCREMatcher {
         let rc = regex.jit
             ? pcre2_jit_match_8(regex.code, base, bytes.count, 0, 0, data, nil)
             : pcre2_match_8(regex.code, base, bytes.count, 0, 0, data, nil)
+        if rc < -1 { lastError = rc }
         return rc > 0
     }
 
@@ -173,6 +177,13 @@ public final class PCREMatcher {
     public func bytes(_ n: Int) -> UnsafeBufferPointer<UInt8>? {
         guard let r = range(n), let base = subject.baseAddress else { return nil }
         return UnsafeBufferPointer(start: base + r.lowerBound, count: r.count)
+    }
+
+    /// PCRE2's message for an error code.
+    public static func message(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "error \(code)"
     }
 
     /// Group `n` of the last subject as a String (invalid UTF-8 repaired).

@@ -116,14 +116,15 @@ public final class Analyzer {
             inputs = kept
         }
         // Request lines carry join keys only when there is an access log to join with Odoo's.
-        let accessLogs = options.formats.forced != nil || (options.formats.choice == "auto" && inputs.contains { path in
-            path == "-" || options.formats.sniffedName(path).map { !["odoo", "unknown"].contains($0) } ?? false
-        })
+        let sniffed = options.formats.choice == "auto" ? inputs.map { $0 == "-" ? nil : options.formats.sniffedName($0) } : []
+        let accessLogs = options.formats.forced != nil || sniffed.contains { $0 == nil || !["odoo", "unknown"].contains($0!) }
+        let odooLogs = options.formats.forced == nil && (options.formats.choice != "auto" || sniffed.contains("odoo"))
         let patterns = OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current,
                                     joinRequests: accessLogs && inputs.count > 1)
         let source = EventSource(paths: inputs, interner: interner, patterns: patterns, formats: options.formats,
                                  resume: resume, checkpointing: options.checkpoints)
         let sessionizer = Sessionizer(interner: interner, options: options.sessionizer)
+        sessionizer.odooLogInRun = odooLogs
         var phases: [(name: String, seconds: Double)] = []
         var mark = Date()
         func phase(_ name: String) {
@@ -357,6 +358,11 @@ public final class Analyzer {
                 default:
                     inputs[i].error = "no line follows the \(input.format) format\(first)"
                 }
+            }
+            if input.wholeCookies > 0 {
+                warnings.append("\(input.path): \(input.wholeCookies) line(s) log more of Odoo's session cookie than its "
+                    + "42-character identifier: whole cookies are bearer credentials, so anyone who reads the log can use "
+                    + "those sessions. Log only $odoo_sid42 (README, nginx in front of Odoo) and protect the old logs")
             }
             if input.injections > 0 {
                 warnings.append("\(input.path): \(input.injections) possible log injection(s) through login names "

@@ -58,6 +58,8 @@ public final class Sessionizer {
         public var accessRequests = 0
         public var accessAttributed = 0
         public var accessMatched = 0
+        /// Access requests of an (address, user agent) two users' sessions share.
+        public var accessAmbiguous = 0
     }
 
     final class Working {
@@ -97,6 +99,8 @@ public final class Sessionizer {
         var signedIn = true
         /// Built from an access log alone (never named by Odoo's log).
         var accessOnly = false
+        /// When an access log showed a logout from the session; cleared by later use.
+        var accessLogout: Millis?
 
         init(db: Int32, identifier: Int32, uid: Int32, login: Int32, fallbackIP: Int32, time: Millis, origin: Origin) {
             self.db = db
@@ -110,7 +114,7 @@ public final class Sessionizer {
             lastOrigin = origin
         }
 
-        var ended: Bool { loggedOut || revoked || invalidated || dropped }
+        var ended: Bool { loggedOut || revoked || invalidated || dropped || accessLogout != nil }
 
         /// One address of the session: its window, requests, visits and first evidence.
         struct Use {
@@ -127,6 +131,7 @@ public final class Sessionizer {
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool, access: Bool = false) {
             touchedNow = true
             if let p = possibleLogout, time > p { possibleLogout = nil }
+            if let l = accessLogout, time > l { accessLogout = nil }
             if time < first { first = time; firstOrigin = origin }
             if time >= last { last = time; lastOrigin = origin }
             let odoo = request && !access, proxy = request && access
@@ -203,16 +208,26 @@ public final class Sessionizer {
     private var recentOdooPruned: Millis = 0
     /// Per (address, user agent): the session its requests belong to — learned from a matched
     /// request, or opened by a sign-in when there is no Odoo log to match.
-    private var accessClients: [Int64: Int] = [:]
+    private var accessClients: [Int64: AccessClient] = [:]
+    struct AccessClient {
+        var session: Int
+        /// Another user's session opened by the same (address, user agent) while this one was in use.
+        var contestedWith: Int?
+    }
+    /// Requests of an identifier from an address Odoo has not yet shown to accept it, per (session, address).
+    private var held: [Int64: [Event]] = [:]
+    /// Odoo's own log is among the run's inputs: sign-ins come from it, not from the access log.
+    public var odooLogInRun = false
     private var sawOdooRequests = false
     /// The request being attributed went to the session its worker's device line named.
     private var joinedByPID = false
-    private let methodPOST: Int32
+    private let methodPOST: Int32, methodGET: Int32
 
     public init(interner: Interner, options: Options = Options()) {
         self.interner = interner
         self.options = options
         methodPOST = interner.intern("POST")
+        methodGET = interner.intern("GET")
     }
 
     @inline(__always)
@@ -335,7 +350,11 @@ public final class Sessionizer {
         // Only a request the worker's own device line names is surely its session's: by address, a
         // proxy's (127.0.0.1 for everybody) would hand every client to whoever used it last.
         if e.joinKey != 0 {
+            // Each key's lines are in time order; those no access request still to come can match go,
+            // so that a busy key (`POST /mail/data 200`) stays a few seconds long.
+            let bound = oldestMatchable(now: e.time - options.matchWindow)
             recentOdoo[e.joinKey, default: []].append((e.time, joinedByPID ? t : nil))
+            if let first = recentOdoo[e.joinKey]?.first, first.time < bound { recentOdoo[e.joinKey]!.removeAll { $0.time < bound } }
             pruneRecentOdoo(now: e.time - options.matchWindow)
         }
         guard let t else { return }
@@ -361,9 +380,14 @@ public final class Sessionizer {
         pruneRecentOdoo(now: limit)
     }
 
+    /// The time of the oldest Odoo line an access request still to come can match.
+    private func oldestMatchable(now: Millis) -> Millis {
+        (pendingAccessStart < pendingAccess.count ? min(pendingAccess[pendingAccessStart].time, now) : now) - 2 * options.matchWindow
+    }
+
     /// Forgets Odoo's request lines too old to match any access request still to come.
     private func pruneRecentOdoo(now: Millis) {
-        let oldest = (pendingAccessStart < pendingAccess.count ? pendingAccess[pendingAccessStart].time : now) - 2 * options.matchWindow
+        let oldest = oldestMatchable(now: now)
         guard oldest > recentOdooPruned &+ 60_000 else { return }
         recentOdoo = recentOdoo.filter { _, lines in lines.contains { $0.time >= oldest } }
         recentOdooPruned = oldest
@@ -376,12 +400,17 @@ public final class Sessionizer {
         var odooSaw = false
         var matched: Int?
         if e.joinKey != 0, let lines = recentOdoo[e.joinKey] {
-            let near = lines.filter { abs($0.time - e.time) <= options.matchWindow }
-            odooSaw = !near.isEmpty
-            if near.count == 1, let s = near[0].session {
-                matched = s
-                counters.accessMatched += 1
+            var near = 0
+            for line in lines.reversed() {
+                if line.time < e.time - options.matchWindow { break }
+                if line.time <= e.time + options.matchWindow {
+                    near += 1
+                    matched = line.session
+                }
             }
+            odooSaw = near > 0
+            if near != 1 { matched = nil }
+            if matched != nil { counters.accessMatched += 1 }
         }
         let client = e.ip == Event.none ? nil : Self.key(e.ip, e.userAgent)
         let target: Int?
@@ -389,74 +418,128 @@ public final class Sessionizer {
             target = identified(e)
         } else if let s = matched {
             target = s
-            if let client { accessClients[client] = s }
+            if let client { accessClients[client] = AccessClient(session: s) }
         } else if let client {
             target = visit(e, client: client, odooSaw: odooSaw)
         } else {
             target = nil
         }
         guard let t = target else { return }
+        use(t, e)
         let session = sessions[t]
-        if session.signedIn { counters.accessAttributed += 1 }
-        session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true, access: true)
-        if e.userAgent != Event.none { session.userAgent = e.userAgent }
-        if e.watch != 0, session.signedIn { watched[watched.count - 1].session = t }
-        if e.target == .logout, session.signedIn, e.status < 400 {
-            session.loggedOut = true
-            if let client, accessClients[client] == t { accessClients[client] = nil }
+        if e.watch != 0 { watched[watched.count - 1].session = t }
+        if e.target == .logout, e.status < 400 {
+            // Provisional: Odoo ends the session, but answers a logout with a cookie it did not
+            // accept the same way. Used again later, it was not ended (`Working.touch`).
+            session.accessLogout = e.time
+            session.changedNow = true
+            if let client, accessClients[client]?.session == t { accessClients[client] = nil }
             release(t)
         }
     }
 
-    /// The session an access request's identifier names, opened if no log has named it yet.
-    private func identified(_ e: Event) -> Int {
-        if let s = byAnyIdentifier[e.identifier] {
-            if !sessions[s].signedIn, e.target == .backend, e.status == 200 { sessions[s].signedIn = true }
-            return s
+    /// Records an access request in a session.
+    private func use(_ t: Int, _ e: Event) {
+        let session = sessions[t]
+        counters.accessAttributed += 1
+        session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true, access: true)
+        if e.userAgent != Event.none { session.userAgent = e.userAgent }
+    }
+
+    /// The session an access request's identifier names, opened if no log has named it yet, and
+    /// only for an address the session is known at. A client can send any cookie: the first 42
+    /// characters of somebody else's and anything after them. Requests from a new address wait until
+    /// Odoo shows it accepted the cookie there — its own log binds the address, or it serves the
+    /// web client's page (200) — and are dropped if it never does.
+    private func identified(_ e: Event) -> Int? {
+        let s: Int
+        if let known = byAnyIdentifier[e.identifier] {
+            s = known
+        } else {
+            s = sessions.count
+            let w = Working(db: e.db, identifier: e.identifier, uid: Event.none, login: Event.none, fallbackIP: Event.none,
+                            time: e.time, origin: e.origin)
+            w.signedIn = false
+            w.accessOnly = true
+            w.stream = e.stream
+            sessions.append(w)
+            byAnyIdentifier[e.identifier] = s
+            if e.db != Event.none { byIdentifier[Self.key(e.db, e.identifier)] = s }
         }
-        let s = sessions.count
-        let w = Working(db: e.db, identifier: e.identifier, uid: Event.none, login: Event.none, fallbackIP: Event.none,
-                        time: e.time, origin: e.origin)
-        w.signedIn = e.target == .backend && e.status == 200
-        w.accessOnly = true
-        w.stream = e.stream
-        sessions.append(w)
-        byAnyIdentifier[e.identifier] = s
-        if e.db != Event.none { byIdentifier[Self.key(e.db, e.identifier)] = s }
+        let w = sessions[s]
+        if w.signedIn, e.ip == Event.none || w.ips.contains(where: { $0.ip == e.ip }) { return s }
+        let key = Self.key(Int32(s), e.ip)
+        guard e.target == .webClient, e.status == 200, e.method == methodGET else {
+            if held[key, default: []].count < Self.heldLimit { held[key, default: []].append(e) }
+            return nil
+        }
+        w.signedIn = true
+        for earlier in held.removeValue(forKey: key) ?? [] {
+            use(s, earlier)
+            if earlier.watch != 0, let i = watched.lastIndex(where: { $0.event.origin == earlier.origin }) { watched[i].session = s }
+        }
         return s
     }
 
+    /// Requests held per (session, address) at most; beyond, they are not attributed.
+    static let heldLimit = 1000
+
     /// An access request without an identifier or a match: the session its (address, user agent)
-    /// belongs to. Without Odoo's log (nothing matched), a sign-in opens one and a failed one is an
-    /// attempt; with it, Odoo's own lines tell logins, so the access log only adds to sessions.
+    /// belongs to. Without Odoo's log, a sign-in opens one and a failed one is an attempt; with it,
+    /// Odoo's own lines tell logins, so the access log only adds to sessions. Two sessions opened
+    /// by one (address, user agent) — an office behind NAT, everyone on the same browser — make it
+    /// ambiguous, as in Odoo's log: its requests go to nobody until one side has been silent.
     private func visit(_ e: Event, client: Int64, odooSaw: Bool) -> Int? {
+        let alone = !odooLogInRun && !sawOdooRequests && !odooSaw
         // Odoo answers a sign-in with a redirect, and a failed one by showing the form again (200).
-        if e.target == .login, e.method == methodPOST, e.status < 500, !odooSaw, !sawOdooRequests {
+        if alone, e.method == methodPOST, e.target == .login || e.target == .twoFactor, e.status < 500 {
             let succeeded = e.status >= 300 && e.status < 400
-            var attempt = Event(time: e.time, kind: succeeded ? .loginSucceeded : .loginFailed, stream: e.stream, pid: 0, origin: e.origin)
+            let kind: EventKind = e.target == .login ? (succeeded ? .loginSucceeded : .loginFailed)
+                : (succeeded ? .twoFactorSucceeded : .twoFactorFailed)
+            var attempt = Event(time: e.time, kind: kind, stream: e.stream, pid: 0, origin: e.origin)
             attempt.db = e.db
             attempt.ip = e.ip
             attempt.login = e.login
             authEvents.append(attempt)
-            // A log with session identifiers shows the new session by its own (Odoo rotates the sid at login).
-            if succeeded, !e.logsSessions {
+            // A new session, unless the log shows sessions by their identifiers (Odoo rotates the sid at
+            // login), or this is the two-factor step of the sign-in that opened it.
+            if e.target == .login, succeeded, !e.logsSessions {
                 let s = sessions.count
                 let w = Working(db: e.db, identifier: Event.none, uid: Event.none, login: e.login, fallbackIP: e.ip,
                                 time: e.time, origin: e.origin)
                 w.accessOnly = true
                 w.stream = e.stream
                 sessions.append(w)
-                accessClients[client] = s
+                var entry = AccessClient(session: s)
+                if let previous = accessClients[client], !sessions[previous.session].ended,
+                   e.time - sessions[previous.session].last <= options.ambiguityWindow {
+                    entry.contestedWith = previous.session
+                }
+                accessClients[client] = entry
                 return s
             }
         }
-        guard let s = accessClients[client] else { return nil }
-        let w = sessions[s]
+        guard var entry = accessClients[client] else { return nil }
+        let w = sessions[entry.session]
         guard !w.ended, e.time - w.last <= options.maxInactivity else {
             accessClients[client] = nil
             return nil
         }
-        return s
+        if let other = entry.contestedWith {
+            if !sessions[other].ended, e.time - sessions[other].last <= options.ambiguityWindow {
+                counters.accessAmbiguous += 1
+                if e.target == .logout, e.status < 400 {
+                    for c in [entry.session, other] {  // one of them signed out, which is unknown
+                        sessions[c].possibleLogout = e.time
+                        sessions[c].changedNow = true
+                    }
+                }
+                return nil
+            }
+            entry.contestedWith = nil
+            accessClients[client] = entry
+        }
+        return entry.session
     }
 
     /// Attributes a request to a session; returns it (nil when unattributed or ambiguous).
@@ -494,7 +577,7 @@ public final class Sessionizer {
         }
         // The login page answered 200 (the form, or a failed attempt) means a client without a
         // session: never someone's session by address.
-        let anonymous = e.target == .login && e.status == 200
+        let anonymous = (e.target == .login || e.target == .twoFactor) && e.status == 200
         if target == nil, !anonymous, e.ip != Event.none, let owner = owners[Self.key(e.db, e.ip)] {
             let s = sessions[owner.session]
             if let other = owner.contestedWith {
@@ -650,8 +733,13 @@ public final class Sessionizer {
             let login = s.login.map { interner.intern($0) } ?? Event.none
             let uid = s.uid.map { Int32(clamping: $0) } ?? Event.none
             var fallbackIP = Event.none
-            if identifier == Event.none, let at = s.key.lastIndex(of: "#"), let sign = s.key.lastIndex(of: "@") , sign < at {
-                fallbackIP = interner.intern(String(s.key[s.key.index(after: sign)..<at]))
+            if identifier == Event.none, let at = s.key.lastIndex(of: "#") {
+                // `login:<login>@<ip>#<start>` (Odoo ≤17) or `visit:<ip>#<start>` (an access log's client).
+                if let sign = s.key.lastIndex(of: "@"), sign < at {
+                    fallbackIP = interner.intern(String(s.key[s.key.index(after: sign)..<at]))
+                } else if s.key.hasPrefix("visit:") {
+                    fallbackIP = interner.intern(String(s.key[s.key.index(s.key.startIndex, offsetBy: 6)..<at]))
+                }
             }
             let w = Working(db: db, identifier: identifier, uid: uid, login: login, fallbackIP: fallbackIP,
                             time: s.firstActivity, origin: none)
@@ -668,6 +756,10 @@ public final class Sessionizer {
             if identifier != Event.none {
                 byIdentifier[Self.key(db, identifier)] = index
                 byAnyIdentifier[identifier] = index
+            } else if w.accessOnly, s.key.hasPrefix("visit:"), fallbackIP != Event.none {
+                // An access log's (address, user agent) session goes on with that client's requests.
+                let ua = s.userAgent.map { interner.intern($0) } ?? Event.none
+                if !s.loggedOut { accessClients[Self.key(fallbackIP, ua)] = AccessClient(session: index) }
             } else if login != Event.none {
                 byFallback[FallbackKey(db: db, login: login, ip: fallbackIP)] = index
             }
@@ -708,7 +800,7 @@ public final class Sessionizer {
                     SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: max($0.requests, $0.accessRequests),
                               firstEvidence: known($0.origin), visits: $0.visits)
                 },
-                loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
+                loggedOut: w.loggedOut || w.accessLogout != nil, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
                 firstEvidence: known(w.firstOrigin), lastEvidence: known(w.lastOrigin), source: w.accessOnly ? "access-log" : "odoo-log",
                 probablyLoggedOut: w.possibleLogout != nil))
         }

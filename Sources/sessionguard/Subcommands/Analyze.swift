@@ -151,10 +151,8 @@ struct RunOptions: ParsableArguments {
             }
         }
         var formats = InputFormats(choice: format ?? configuration.format ?? "auto")
-        for file in formatFiles.isEmpty ? configuration.formatFiles : formatFiles {
-            do { formats.custom += try AccessLogFormat.load(path: file) } catch {
-                throw CLIError(message: "\(error)", code: 2)
-            }
+        do { formats.custom = try InputFormats.load(files: formatFiles.isEmpty ? configuration.formatFiles : formatFiles) } catch {
+            throw CLIError(message: "\(error)", code: 2)
         }
         if let problem = formats.problem { throw CLIError(message: problem, code: 2) }
         var timeZone: TimeZone?

@@ -94,15 +94,14 @@ struct ConfigCommand: ParsableCommand {
 
             // Formats: format files are checked as a run would load them.
             var formats = InputFormats(choice: configuration.format ?? "auto")
-            for file in configuration.formatFiles {
-                do {
-                    let loaded = try AccessLogFormat.load(path: file)
-                    formats.custom += loaded
-                    say("Format file: \(file): \(loaded.map(\.name).joined(separator: ", ")), samples match")
-                } catch {
-                    problems += 1
-                    say("Format file: PROBLEM \(error)")
+            do {
+                formats.custom = try InputFormats.load(files: configuration.formatFiles)
+                for file in configuration.formatFiles {
+                    say("Format file: \(file): \(formats.custom.filter { $0.file == file }.map(\.name).joined(separator: ", ")), samples match")
                 }
+            } catch {
+                problems += 1
+                say("Format file: PROBLEM \(error)")
             }
             if let problem = formats.problem {
                 problems += 1
