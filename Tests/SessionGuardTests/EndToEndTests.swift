@@ -118,6 +118,29 @@ struct EndToEndTests {
         #expect(sessions.first.map { UTC.iso($0.lastActivity) } == "2025-03-15T09:00:05Z")
     }
 
+    @Test("a session an nginx log alone filed under '?' moves to its database when Odoo's log names it the next night")
+    func nginxDatabaseLearned() throws {
+        let dir = temporaryDirectory()
+        let sid = AccessLogTests.sid
+        let nginx = writeLog(#"198.51.100.9 - - [13/Mar/2025:10:00:00 +0000] "GET /odoo HTTP/1.1" 200 10 "-" "UA" sid=\#(sid)"# + "\n",
+                             name: "access.log", in: dir)
+        let odoo = writeLog("""
+            2025-03-14 09:00:30,300 4213 INFO prod odoo.addons.base.models.res_device: User 7 inserts device log (\(sid)) 
+            2025-03-14 09:00:30,480 4213 INFO prod werkzeug: 198.51.100.9 - - [14/Mar/2025 09:00:30] "GET /odoo HTTP/1.0" 200 - 12 0.009 0.031
+
+            """, name: "odoo.log", in: dir)
+        let store = testStoreURL(dir, "store.sqlite")
+        for (log, now) in [(nginx, "2025-03-14T00:00:00Z"), (odoo, "2025-03-15T00:00:00Z")] {
+            let outcome = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", now, "--store", store, log])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        let sessions = try testStore(dir, "store.sqlite").read(now: 0) { tx in try tx.sessions(ids: tx.liveSessionIDs(since: 0)) }
+        #expect(sessions.count == 1)
+        let s = try #require(sessions.first)
+        #expect(s.db == "prod" && s.key == "sid:\(sid)" && s.uid == 7 && s.source == "odoo-log")
+        #expect(UTC.iso(s.firstActivity) == "2025-03-13T10:00:00Z" && s.requests == 2)
+    }
+
     @Test("the samples give the expected findings; a second run reads nothing new; a fresh store gives the same document")
     func samples() throws {
         let dir = temporaryDirectory()

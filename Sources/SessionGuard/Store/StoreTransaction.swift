@@ -140,8 +140,24 @@ public struct StoreTransaction: DetectionContext {
 
     /// Merges sessions into the store and returns their row ids. Times widen and visits unite;
     /// request counts add up, which is right because checkpoints make every line read once.
+    /// An access log alone does not know the database: its sessions are stored under `?`. When a
+    /// later run learns a session's database (Odoo's device line named its identifier), the `?` row
+    /// moves there, so that what the two runs saw is one session (the upsert then merges into it).
+    func adoptUnknownDatabase(_ sessions: [Session]) throws {
+        let unknown: [String] = try db.values(sql: "SELECT session_key FROM sessions WHERE db = '?' AND source = 'access-log'")
+        guard !unknown.isEmpty else { return }
+        let keys = Set(unknown)
+        for s in sessions where s.db != "?" && s.identifier != nil && keys.contains(s.key) {
+            try db.execute(sql: """
+                UPDATE sessions SET db = ? WHERE db = '?' AND session_key = ?
+                    AND NOT EXISTS (SELECT 1 FROM sessions other WHERE other.db = ? AND other.session_key = ?)
+                """, arguments: [s.db, s.key, s.db, s.key])
+        }
+    }
+
     public func upsert(sessions: [Session], run: Int64) throws -> [Int64] {
         guard !sessions.isEmpty else { return [] }
+        try adoptUnknownDatabase(sessions)
         // In key order: concurrent runs (other hosts, PostgreSQL) then lock shared rows in one order.
         let order = sessions.indices.sorted { (sessions[$0].db, sessions[$0].key) < (sessions[$1].db, sessions[$1].key) }
         let returned = try db.insertMany(into: "sessions", columns: Self.sessionInsertColumns, rows: order.map { i in
@@ -168,6 +184,7 @@ public struct StoreTransaction: DetectionContext {
                 probably_logged_out = CASE WHEN excluded.last_activity >= sessions.last_activity THEN excluded.probably_logged_out
                                            ELSE sessions.probably_logged_out END,
                 user_agent = COALESCE(excluded.user_agent, sessions.user_agent),
+                source = CASE WHEN sessions.source = 'access-log' THEN excluded.source ELSE sessions.source END,
                 last_run = GREATEST(sessions.last_run, excluded.last_run)
             RETURNING id, db, session_key
             """)
