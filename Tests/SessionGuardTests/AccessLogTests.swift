@@ -208,7 +208,7 @@ struct AccessSessionTests {
         #expect(s.userAgent == Self.firefox && s.requests == 2 && s.ips.map(\.ip) == ["203.0.113.130"])
         #expect(UTC.iso(s.firstActivity) == "2025-03-14T20:58:15Z")
         // The sign-in itself is told by its answer, without a user (nginx does not see the form).
-        #expect(auth.map(\.kind) == [.loginSucceeded] && auth[0].ip == "203.0.113.130" && auth[0].login == nil)
+        #expect(auth.map(\.kind) == [.loginSucceeded] && auth[0].ip == "203.0.113.130" && auth[0].login == nil && auth[0].db == "?")
         #expect(counters.accessRequests == 6 && counters.accessAttributed == 2)
     }
 

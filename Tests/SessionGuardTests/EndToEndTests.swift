@@ -91,6 +91,18 @@ struct EndToEndTests {
             #expect(paulo.userAgent?.contains("Firefox/136.0") == true && paulo.ips.contains { $0.ip == "203.0.113.130" })
             #expect(sessions.filter { $0.login != nil }.allSatisfy { $0.userAgent != nil })
         }
+        // nginx alone: no users, but the brute force by address, bob's endless session and dave's forgotten one.
+        let dir = temporaryDirectory()
+        let alone = try run(["analyze", "--config", "Samples/sessionguard.yml", "--now", "2025-03-15T00:00:00Z",
+                             "--store", testStoreURL(dir, "store.sqlite"), "--report", dir.appendingPathComponent("r").path] + Self.nginxLogs)
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let findings = try #require(try document(dir, "r")["findings"] as? [[String: Any]])
+        #expect(findings.compactMap { $0["rule"] as? String }.sorted() == ["brute-force", "forgotten-session", "long-lived-session"])
+        let brute = try #require(findings.first { $0["rule"] as? String == "brute-force" })
+        #expect(brute["user"] as? String == "unknown" && brute["db"] as? String == "?")
+        #expect((brute["summary"] as? String)?.contains("from 192.0.2.150 on logins the log does not name") == true)
+        #expect(findings.first { $0["rule"] as? String == "long-lived-session" }?["session_identifier"] as? String
+            == "hIEJzyWpZ5zSrdo8VANDzUiFM5pmSU01A4U5BmEnfP")
     }
 
     @Test("an nginx-only (address, user agent) session goes on in the next run, as in one long run")

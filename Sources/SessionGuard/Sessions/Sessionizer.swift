@@ -805,7 +805,7 @@ public final class Sessionizer {
                 probablyLoggedOut: w.possibleLogout != nil))
         }
         let auth = authEvents.map { e in
-            AuthEvent(time: e.time, kind: e.kind, db: string(e.db), login: string(e.login),
+            AuthEvent(time: e.time, kind: e.kind, db: e.db == Event.none ? soleDB : interner.string(e.db), login: string(e.login),
                       uid: e.uid == Event.none ? nil : Int(e.uid), ip: string(e.ip), evidence: evidence(e.origin))
         }
         let matches = watched.map { m -> RequestMatch in

@@ -96,13 +96,14 @@ public struct LoginFailuresDetector: Detector {
                 let db = String(parts[0]), subject = String(parts[1])
                 let logins = Array(Set(cluster.compactMap { $0.login }.filter { !$0.isEmpty })).sorted()
                 let ips = Array(Set(cluster.compactMap { $0.ip }.filter { !$0.isEmpty })).sorted()
-                let user = what == "login" ? subject : (logins.count == 1 ? logins[0] : "\(logins.count) logins")
+                // An access log, or rate-limit warnings alone, do not say which logins were tried.
+                let user = what == "login" ? subject : logins.isEmpty ? "unknown" : (logins.count == 1 ? logins[0] : "\(logins.count) logins")
                 let first = cluster.first!.time, last = cluster.last!.time
                 let evidence = [cluster.first!.evidence, cluster.last!.evidence]
                 let draft = FindingDraft(
                     discriminator: "\(what)=\(subject)@\(UTC.iso(first))",
                     summary: "\(cluster.count) failed sign-ins " + (what == "login" ? "for \(subject) from \(ips.count) address(es)"
-                        : "from \(subject) on \(logins.count) login(s)") + " between \(UTC.iso(first)) and \(UTC.iso(last)) "
+                        : "from \(subject) on " + (logins.isEmpty ? "logins the log does not name" : "\(logins.count) login(s)")) + " between \(UTC.iso(first)) and \(UTC.iso(last)) "
                         + "(at most \(peak) within \(Duration.describe(seconds: Int(window / 1000))))",
                     facts: [
                         ("by", .string(what)),
