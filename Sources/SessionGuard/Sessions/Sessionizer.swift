@@ -470,19 +470,26 @@ public final class Sessionizer {
         if w.signedIn, e.ip == Event.none || w.ips.contains(where: { $0.ip == e.ip }) { return s }
         let key = Self.key(Int32(s), e.ip)
         guard e.target == .webClient, e.status == 200, e.method == methodGET else {
-            if held[key, default: []].count < Self.heldLimit { held[key, default: []].append(e) }
+            if heldTotal < Self.heldTotalLimit, held[key, default: []].count < Self.heldLimit {
+                held[key, default: []].append(e)
+                heldTotal += 1
+            }
             return nil
         }
         w.signedIn = true
-        for earlier in held.removeValue(forKey: key) ?? [] {
+        let earlier = held.removeValue(forKey: key) ?? []
+        heldTotal -= earlier.count
+        for earlier in earlier {
             use(s, earlier)
             if earlier.watch != 0, let i = watched.lastIndex(where: { $0.event.origin == earlier.origin }) { watched[i].session = s }
         }
         return s
     }
 
-    /// Requests held per (session, address) at most; beyond, they are not attributed.
-    static let heldLimit = 1000
+    /// Requests held per (session, address), and in all, at most; beyond, they are not attributed
+    /// (cookies a client made up are never confirmed: they must not hold the run's memory).
+    static let heldLimit = 1000, heldTotalLimit = 200_000
+    private var heldTotal = 0
 
     /// An access request without an identifier or a match: the session its (address, user agent)
     /// belongs to. Without Odoo's log, a sign-in opens one and a failed one is an attempt; with it,
