@@ -66,12 +66,14 @@ public struct AccessLogFormat: Sendable {
     /// such as `sid=$odoo_sid42` (README, "nginx in front of Odoo"; `odoo-facts.md` §5). nginx
     /// escapes `"` and `\` in variables (`\x22`), so a quoted field ends at the first bare `"`.
     /// After the user agent come any fields, quoted (`"$http_x_forwarded_for"`, whatever a client
-    /// sent) or not; `sid=` is read only as a field of its own, never from inside a quoted one, and
-    /// every repetition is possessive, so no line makes the match backtrack.
+    /// sent) or not. The session identifier is the *last* unquoted `sid=` field: one inside a quoted
+    /// field is text, and one a client slipped into an unquoted field before it (an unquoted
+    /// `$http_x_forwarded_for`) is not the last. Each field is matched possessively, so a line costs
+    /// at most one step back per field.
     public static let nginx = try! AccessLogFormat(
         name: "nginx",
         description: "nginx combined, optionally with sid=<session identifier>",
-        pattern: #"^(?<ip>\S+) - (?<remote_user>\S+) \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]++|\\.)*+)" (?<status>\d{3}) (?<bytes>\d+|-) "(?<referrer>(?:[^"\\]++|\\.)*+)" "(?<user_agent>(?:[^"\\]++|\\.)*+)"(?: "(?:[^"\\]++|\\.)*+"| (?!sid=)[^ "]++)*+(?: sid=(?<session>[A-Za-z0-9_-]{42}|-)(?= |$))?.*$"#,
+        pattern: #"^(?<ip>\S+) - (?<remote_user>\S+) \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]++|\\.)*+)" (?<status>\d{3}) (?<bytes>\d+|-) "(?<referrer>(?:[^"\\]++|\\.)*+)" "(?<user_agent>(?:[^"\\]++|\\.)*+)"(?:(?: "(?:[^"\\]++|\\.)*+"| [^ "]++)* sid=(?<session>[A-Za-z0-9_-]{42}|-)(?= |$))?.*$"#,
         time: .clf,
         samples: [
             #"203.0.113.7 - - [14/Mar/2025:10:26:53 +0100] "POST /web/login HTTP/1.1" 303 0 "https://erp.example.com/web/login" "Mozilla/5.0 (X11; Linux x86_64)""#,

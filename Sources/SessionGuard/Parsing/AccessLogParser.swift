@@ -167,9 +167,10 @@ public final class AccessLogParser: LogParser {
                 e.identifier = interner.intern(UnsafeBufferPointer(rebasing: sid.prefix(42)))
                 if sid.count > 42 { stats.wholeCookies += 1 }
             }
-        } else if format.name == "nginx", let at = Self.find(" sid=", in: line), line.count - at - 5 > 42,
-                  line[(at + 5)...].prefix(43).allSatisfy(UnparsedLine.isTokenByte) {
-            stats.wholeCookies += 1  // `sid=$cookie_session_id`: the whole cookie, not read
+        } else if format.name == "nginx", let u = g.userAgent, let end = matcher.range(u)?.upperBound,
+                  let at = Self.find(" sid=", in: UnsafeBufferPointer(rebasing: line[end...])).map({ end + $0 }),
+                  line[(at + 5)...].prefix(while: UnparsedLine.isTokenByte).count > 42 {
+            stats.wholeCookies += 1  // `sid=$cookie_session_id` after the user agent: the whole cookie, not read
         }
         if let l = g.login, let login = present(l) { e.login = intern(login) }
         // Targets are kept only as their kind and join key; `\xHH` escapes are undone for both.

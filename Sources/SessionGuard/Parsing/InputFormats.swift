@@ -85,6 +85,22 @@ public struct InputFormats: Sendable {
         return parser.chosenName
     }
 
+    /// Whether an Odoo log shows request lines in its first 2,000 lines: at `log_level = warn` it has
+    /// none, and sign-ins must then come from the access log.
+    public static func odooLogShowsRequests(_ path: String) -> Bool {
+        guard let reader = try? ChunkedReader(path: path, window: 256 << 10) else { return false }
+        var found = false, lines = 0
+        let needle = Array("werkzeug:".utf8)  // ` werkzeug: ` in Odoo's header, `:werkzeug:` in its syslog records
+        try? reader.forEachLine { line in
+            lines += 1
+            let head = line.prefix(300)
+            found = head.count >= needle.count
+                && (head.startIndex...(head.endIndex - needle.count)).contains { i in head[i..<(i + needle.count)].elementsEqual(needle) }
+            return !found && lines < 2000
+        }
+        return found
+    }
+
     /// The parser for a stream: the forced format's, or one that sniffs its first chunk.
     func parser(interner: Interner, patterns: OdooPatterns, stream: Int32) -> any LogParser {
         if let format = forced { return AccessLogParser(format: format, interner: interner, patterns: patterns, stream: stream) }

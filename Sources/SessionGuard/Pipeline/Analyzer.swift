@@ -118,7 +118,9 @@ public final class Analyzer {
         // Request lines carry join keys only when there is an access log to join with Odoo's.
         let sniffed = options.formats.choice == "auto" ? inputs.map { $0 == "-" ? nil : options.formats.sniffedName($0) } : []
         let accessLogs = options.formats.forced != nil || sniffed.contains { $0 == nil || !["odoo", "unknown"].contains($0!) }
-        let odooLogs = options.formats.forced == nil && (options.formats.choice != "auto" || sniffed.contains("odoo"))
+        // Odoo's log with request lines among the inputs: sign-ins come from it, not from an access log.
+        let odooLogs = options.formats.forced == nil && (options.formats.choice != "auto"
+            || zip(inputs, sniffed).contains { $1 == "odoo" && InputFormats.odooLogShowsRequests($0) })
         let patterns = OdooPatterns(watches: watches, timeZone: options.timeZone ?? .current,
                                     joinRequests: accessLogs && inputs.count > 1)
         let source = EventSource(paths: inputs, interner: interner, patterns: patterns, formats: options.formats,

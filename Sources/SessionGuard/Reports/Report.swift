@@ -112,6 +112,8 @@ public enum Report {
             ("access_requests", .int(r.counters.accessRequests)),
             ("access_requests_attributed", .int(r.counters.accessAttributed)),
             ("access_requests_matched", .int(r.counters.accessMatched)),
+            ("access_requests_ambiguous", .int(r.counters.accessAmbiguous)),
+            ("access_requests_unconfirmed", .int(r.counters.accessUnconfirmed)),
             ("sessions", .int(r.sessions.count)),
             ("findings", .int(r.findings.count)),
             ("findings_new", .int(r.newFindings)),
@@ -152,8 +154,13 @@ public enum Report {
         out.append("  \(r.sessions.count) sessions of \(r.users) users; \(r.counters.attributedRequests) requests attributed, "
             + "\(r.counters.unattributedRequests) without a known session, \(r.counters.ambiguousRequests) ambiguous (shared IP)")
         if r.counters.accessRequests > 0 {
-            out.append("  access logs: \(r.counters.accessRequests) requests, \(r.counters.accessAttributed) in signed-in sessions, "
-                + "\(r.counters.accessMatched) matched to Odoo's line of the same request")
+            var line = "  access logs: \(r.counters.accessRequests) requests, \(r.counters.accessAttributed) in signed-in sessions, "
+                + "\(r.counters.accessMatched) matched to Odoo's line of the same request"
+            if r.counters.accessAmbiguous > 0 { line += ", \(r.counters.accessAmbiguous) ambiguous (one address and browser, two sign-ins)" }
+            if r.counters.accessUnconfirmed > 0 {
+                line += ", \(r.counters.accessUnconfirmed) naming a session from an address Odoo never showed it accepted"
+            }
+            out.append(line)
         }
         out.append("  \(r.authEvents) authentication events")
         if !r.geoip.isEmpty {

@@ -60,6 +60,9 @@ public final class Sessionizer {
         public var accessMatched = 0
         /// Access requests of an (address, user agent) two users' sessions share.
         public var accessAmbiguous = 0
+        /// Access requests naming a signed-in session from an address where Odoo never showed it
+        /// accepted the cookie (a moved client that never reloaded the page, or a replayed cookie).
+        public var accessUnconfirmed = 0
     }
 
     final class Working {
@@ -99,7 +102,10 @@ public final class Sessionizer {
         var signedIn = true
         /// Built from an access log alone (never named by Odoo's log).
         var accessOnly = false
-        /// When an access log showed a logout from the session; cleared by later use.
+        /// When an access log showed a logout from the session. Odoo answers a logout the same way
+        /// whether it accepted the cookie or not, and the page's websocket closes after it, so only a
+        /// proof of life clears it: the web client's page served again, or Odoo's own log using it.
+        /// Stored as "probably logged out" (quiet detectors trust it, the others go on judging).
         var accessLogout: Millis?
 
         init(db: Int32, identifier: Int32, uid: Int32, login: Int32, fallbackIP: Int32, time: Millis, origin: Origin) {
@@ -131,7 +137,6 @@ public final class Sessionizer {
         func touch(ip: Int32, time: Millis, origin: Origin, request: Bool, access: Bool = false) {
             touchedNow = true
             if let p = possibleLogout, time > p { possibleLogout = nil }
-            if let l = accessLogout, time > l { accessLogout = nil }
             if time < first { first = time; firstOrigin = origin }
             if time >= last { last = time; lastOrigin = origin }
             let odoo = request && !access, proxy = request && access
@@ -211,8 +216,12 @@ public final class Sessionizer {
     private var accessClients: [Int64: AccessClient] = [:]
     struct AccessClient {
         var session: Int
-        /// Another user's session opened by the same (address, user agent) while this one was in use.
+        /// Another session opened by the same (address, user agent) while this one was in use: from
+        /// then on, which of the two a request is cannot be told, until a sign-in after an
+        /// `ambiguityWindow` of silence.
         var contestedWith: Int?
+        /// The client's last request, whoever's.
+        var lastUse: Millis
     }
     /// Requests of an identifier from an address Odoo has not yet shown to accept it, per (session, address).
     private var held: [Int64: [Event]] = [:]
@@ -418,7 +427,7 @@ public final class Sessionizer {
             target = identified(e)
         } else if let s = matched {
             target = s
-            if let client { accessClients[client] = AccessClient(session: s) }
+            if let client { accessClients[client] = AccessClient(session: s, lastUse: e.time) }
         } else if let client {
             target = visit(e, client: client, odooSaw: odooSaw)
         } else {
@@ -444,6 +453,20 @@ public final class Sessionizer {
         counters.accessAttributed += 1
         session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true, access: true)
         if e.userAgent != Event.none { session.userAgent = e.userAgent }
+        if let l = session.accessLogout, e.time > l, servedWebClient(e) { session.accessLogout = nil }
+    }
+
+    /// The web client's page, served: Odoo accepted the session cookie the request carried.
+    private func servedWebClient(_ e: Event) -> Bool { e.target == .webClient && e.status == 200 && e.method == methodGET }
+
+    /// Odoo's own log bound `ip` to session `s`: the requests held for that address are its.
+    private func releaseHeld(_ s: Int, ip: Int32) {
+        guard !held.isEmpty, let earlier = held.removeValue(forKey: Self.key(Int32(s), ip)) else { return }
+        heldTotal -= earlier.count
+        for e in earlier {
+            use(s, e)
+            if e.watch != 0, let i = watched.lastIndex(where: { $0.event.origin == e.origin }) { watched[i].session = s }
+        }
     }
 
     /// The session an access request's identifier names, opened if no log has named it yet, and
@@ -467,22 +490,23 @@ public final class Sessionizer {
             if e.db != Event.none { byIdentifier[Self.key(e.db, e.identifier)] = s }
         }
         let w = sessions[s]
+        // Ended for sure (logged out or revoked in Odoo's log, its user's password changed): Odoo
+        // deleted it, and refuses the cookie.
+        if w.loggedOut || w.revoked || w.invalidated { return nil }
         if w.signedIn, e.ip == Event.none || w.ips.contains(where: { $0.ip == e.ip }) { return s }
-        let key = Self.key(Int32(s), e.ip)
-        guard e.target == .webClient, e.status == 200, e.method == methodGET else {
-            if heldTotal < Self.heldTotalLimit, held[key, default: []].count < Self.heldLimit {
-                held[key, default: []].append(e)
+        guard servedWebClient(e) else {
+            if w.signedIn { counters.accessUnconfirmed += 1 }
+            // An identifier nobody has signed in with yet (a website visitor's) holds nothing: its
+            // requests are anonymous. A signed-in session's, from a new address, wait for proof.
+            if w.signedIn, heldTotal < Self.heldTotalLimit, held[Self.key(Int32(s), e.ip), default: []].count < Self.heldLimit {
+                held[Self.key(Int32(s), e.ip), default: []].append(e)
                 heldTotal += 1
             }
             return nil
         }
         w.signedIn = true
-        let earlier = held.removeValue(forKey: key) ?? []
-        heldTotal -= earlier.count
-        for earlier in earlier {
-            use(s, earlier)
-            if earlier.watch != 0, let i = watched.lastIndex(where: { $0.event.origin == earlier.origin }) { watched[i].session = s }
-        }
+        if let earlier = held[Self.key(Int32(s), e.ip)] { counters.accessUnconfirmed -= earlier.count }
+        releaseHeld(s, ip: e.ip)
         return s
     }
 
@@ -517,9 +541,9 @@ public final class Sessionizer {
                 w.accessOnly = true
                 w.stream = e.stream
                 sessions.append(w)
-                var entry = AccessClient(session: s)
+                var entry = AccessClient(session: s, lastUse: e.time)
                 if let previous = accessClients[client], !sessions[previous.session].ended,
-                   e.time - sessions[previous.session].last <= options.ambiguityWindow {
+                   e.time - previous.lastUse <= options.ambiguityWindow {
                     entry.contestedWith = previous.session
                 }
                 accessClients[client] = entry
@@ -532,19 +556,18 @@ public final class Sessionizer {
             accessClients[client] = nil
             return nil
         }
+        entry.lastUse = e.time
+        accessClients[client] = entry
         if let other = entry.contestedWith {
-            if !sessions[other].ended, e.time - sessions[other].last <= options.ambiguityWindow {
-                counters.accessAmbiguous += 1
-                if e.target == .logout, e.status < 400 {
-                    for c in [entry.session, other] {  // one of them signed out, which is unknown
-                        sessions[c].possibleLogout = e.time
-                        sessions[c].changedNow = true
-                    }
+            counters.accessAmbiguous += 1
+            if e.target == .logout, e.status < 400 {
+                for c in [entry.session, other] {  // one of them signed out, which is unknown
+                    sessions[c].possibleLogout = e.time
+                    sessions[c].changedNow = true
                 }
-                return nil
+                accessClients[client] = nil
             }
-            entry.contestedWith = nil
-            accessClients[client] = entry
+            return nil
         }
         return entry.session
     }
@@ -622,6 +645,7 @@ public final class Sessionizer {
         counters.attributedRequests += 1
         let session = sessions[t]
         session.touch(ip: e.ip, time: e.time, origin: e.origin, request: true)
+        session.accessLogout = nil
         if session.provisional && !modernStreams.contains(session.stream) { provisionalRequests[session.stream, default: 0] += 1 }
         if e.target == .logout {
             session.loggedOut = true
@@ -690,6 +714,8 @@ public final class Sessionizer {
     private func bind(_ s: Int, ip: Int32, time: Millis, origin: Origin) {
         sessions[s].touch(ip: ip, time: time, origin: origin, request: false)
         own(s, ip: ip, time: time)
+        if let earlier = held[Self.key(Int32(s), ip)] { counters.accessUnconfirmed -= earlier.count }
+        releaseHeld(s, ip: ip)
     }
 
     /// Makes `s` the owner of `ip` as of `time`, noting a contest when another user's live session had it.
@@ -744,8 +770,8 @@ public final class Sessionizer {
                 // `login:<login>@<ip>#<start>` (Odoo ≤17) or `visit:<ip>#<start>` (an access log's client).
                 if let sign = s.key.lastIndex(of: "@"), sign < at {
                     fallbackIP = interner.intern(String(s.key[s.key.index(after: sign)..<at]))
-                } else if s.key.hasPrefix("visit:") {
-                    fallbackIP = interner.intern(String(s.key[s.key.index(s.key.startIndex, offsetBy: 6)..<at]))
+                } else if s.key.hasPrefix("visit:"), let hash = s.key.firstIndex(of: "#") {
+                    fallbackIP = interner.intern(String(s.key[s.key.index(s.key.startIndex, offsetBy: 6)..<hash]))
                 }
             }
             let w = Working(db: db, identifier: identifier, uid: uid, login: login, fallbackIP: fallbackIP,
@@ -766,7 +792,7 @@ public final class Sessionizer {
             } else if w.accessOnly, s.key.hasPrefix("visit:"), fallbackIP != Event.none {
                 // An access log's (address, user agent) session goes on with that client's requests.
                 let ua = s.userAgent.map { interner.intern($0) } ?? Event.none
-                if !s.loggedOut { accessClients[Self.key(fallbackIP, ua)] = AccessClient(session: index) }
+                if !s.loggedOut { accessClients[Self.key(fallbackIP, ua)] = AccessClient(session: index, lastUse: s.lastActivity) }
             } else if login != Event.none {
                 byFallback[FallbackKey(db: db, login: login, ip: fallbackIP)] = index
             }
@@ -800,6 +826,7 @@ public final class Sessionizer {
             let identifier = string(w.identifier)
             let key = identifier.map { "sid:\($0)" }
                 ?? (w.accessOnly ? "visit:" : "login:\(login ?? "?")@") + "\(string(w.fallbackIP) ?? "-")#\(UTC.iso(w.first))"
+                + (w.accessOnly && identifier == nil ? "/" + String(StableHash.hex([string(w.userAgent) ?? ""]).prefix(8)) : "")
             result.append(Session(
                 db: db, key: key, identifier: identifier, uid: w.uid == Event.none ? nil : Int(w.uid), login: login,
                 firstActivity: w.first, lastActivity: w.last, requests: max(w.requests, w.accessRequests),
@@ -807,9 +834,9 @@ public final class Sessionizer {
                     SessionIP(ip: interner.string($0.ip), firstSeen: $0.first, lastSeen: $0.last, requests: max($0.requests, $0.accessRequests),
                               firstEvidence: known($0.origin), visits: $0.visits)
                 },
-                loggedOut: w.loggedOut || w.accessLogout != nil, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
+                loggedOut: w.loggedOut, revoked: w.revoked, invalidated: w.invalidated, userAgent: string(w.userAgent),
                 firstEvidence: known(w.firstOrigin), lastEvidence: known(w.lastOrigin), source: w.accessOnly ? "access-log" : "odoo-log",
-                probablyLoggedOut: w.possibleLogout != nil))
+                probablyLoggedOut: w.possibleLogout != nil || w.accessLogout != nil))
         }
         let auth = authEvents.map { e in
             AuthEvent(time: e.time, kind: e.kind, db: e.db == Event.none ? soleDB : interner.string(e.db), login: string(e.login),
