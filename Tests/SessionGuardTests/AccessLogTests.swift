@@ -433,6 +433,14 @@ struct AccessEdgeTests {
         #expect(parse(try TimeFormat("iso8601"), "2025-03-14T10:26:53+0100").map(UTC.iso) == "2025-03-14T09:26:53Z")
     }
 
+    @Test("a cited line's own time, for telling a rotated file: Odoo's header, nginx's bracket")
+    func lineTimes() {
+        #expect(InputFormats.lineTime(#"203.0.113.7 - - [14/Mar/2025:10:26:53 +0100] "GET /odoo HTTP/1.1" 200 1 "-" "x""#).map(UTC.iso)
+            == "2025-03-14T09:26:53Z")
+        #expect(InputFormats.lineTime("2025-03-14 09:26:53,589 4213 INFO prod werkzeug: x").map(UTC.iso) == "2025-03-14T09:26:53Z")
+        #expect(InputFormats.lineTime("Traceback (most recent call last):") == nil)
+    }
+
     @Test("join keys: werkzeug's decoded path and nginx's percent-encoded one are the same request")
     func percentEncoding() throws {
         var a = Array("/web/content/812?filename=Q1 report.pdf".utf8), b = Array("/web/content/812?filename=Q1%20report.pdf".utf8)

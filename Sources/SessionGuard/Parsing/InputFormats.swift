@@ -101,6 +101,14 @@ public struct InputFormats: Sendable {
         return found
     }
 
+    /// The time of a line in Odoo's log or a built-in access-log format (nil: neither, or no time).
+    public static func lineTime(_ text: String) -> Millis? {
+        let formats = InputFormats()
+        let matchers = formats.accessFormats.map { ($0, $0.regex.matcher()) }
+        var copy = text
+        return copy.withUTF8 { formats.recordTime($0, matchers: matchers) }
+    }
+
     /// The parser for a stream: the forced format's, or one that sniffs its first chunk.
     func parser(interner: Interner, patterns: OdooPatterns, stream: Int32) -> any LogParser {
         if let format = forced { return AccessLogParser(format: format, interner: interner, patterns: patterns, stream: stream) }

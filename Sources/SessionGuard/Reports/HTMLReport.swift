@@ -218,7 +218,8 @@ public enum HTMLReport {
                 switch lines[e] {
                 case .text(let text)? where !FindingBlock.fits(text, f):
                     EvidenceRow(place: "\(e.file):\(e.line)",
-                                text: "the file has changed since (rotated?): that line now holds a record of \(text.prefix(19))",
+                                text: "the file has changed since (rotated?): that line now holds a record of "
+                                    + (InputFormats.lineTime(text).map(UTC.iso) ?? String(text.prefix(19))),
                                 unavailable: true)
                 case .text(let text)?: EvidenceRow(place: "\(e.file):\(e.line)", text: text, unavailable: false)
                 case .unavailable(let why)?: EvidenceRow(place: "\(e.file):\(e.line)", text: why, unavailable: true)
@@ -228,10 +229,11 @@ public enum HTMLReport {
             suppressed = f.suppressedBy != nil
         }
 
-        /// Whether a cited line's own time (an Odoo record starts with it) lies around the finding's:
-        /// after a rotation the same file name and line number hold another record.
+        /// Whether a cited line's own time (an Odoo record starts with it, an nginx line has it in
+        /// brackets) lies around the finding's: after a rotation the same file name and line number
+        /// hold another record.
         static func fits(_ line: String, _ f: Finding) -> Bool {
-            guard let time = UTC.parse(String(line.prefix(19))) else { return true }  // no time of its own: cannot tell
+            guard let time = InputFormats.lineTime(line) else { return true }  // no time of its own: cannot tell
             return time >= f.firstSeen - 86_400_000 && time <= f.lastSeen + 86_400_000
         }
     }
