@@ -49,12 +49,12 @@ public final class AccessLogParser: LogParser {
     private let requestWatches: [(bit: UInt64, matchers: WatchMatchers)]
     private var addresses = AddressCache()
     private var scratch: [UInt8] = []
-    private let idDash: Int32
     private let formatDB: Int32
     public let stream: Int32
     private var fileIndex: Int32 = 0
     private var lineNumber: Int32 = 0
     private var sawSession = false
+    private let isNginx: Bool
     private var stats: InputStats
     /// Requests per private client address in the current file (a proxy in front of the proxy).
     private var internalRequests: [Int32: Int] = [:]
@@ -70,7 +70,7 @@ public final class AccessLogParser: LogParser {
             ? patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
                 .filter { $0.matchers.onRequests }
             : []
-        idDash = interner.intern("-")
+        isNginx = format.name == AccessLogFormat.nginx.name
         formatDB = format.db.map { interner.intern($0) } ?? Event.none
         stats = InputStats(path: "", format: format.name)
     }
@@ -91,7 +91,7 @@ public final class AccessLogParser: LogParser {
 
     public func finish() -> InputStats {
         var done = stats
-        if sawSession, format.name == "nginx" { done.format = "nginx+sid" }
+        if sawSession, isNginx { done.format = "nginx+sid" }
         if let top = internalRequests.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
             done.topInternalIP = interner.string(top.key)
             done.topInternalRequests = top.value
@@ -167,7 +167,7 @@ public final class AccessLogParser: LogParser {
                 e.identifier = interner.intern(UnsafeBufferPointer(rebasing: sid.prefix(42)))
                 if sid.count > 42 { stats.wholeCookies += 1 }
             }
-        } else if format.name == "nginx", let u = g.userAgent, let end = matcher.range(u)?.upperBound,
+        } else if isNginx, let u = g.userAgent, let end = matcher.range(u)?.upperBound,
                   let at = Self.find(" sid=", in: UnsafeBufferPointer(rebasing: line[end...])).map({ end + $0 }),
                   line[(at + 5)...].prefix(while: UnparsedLine.isTokenByte).count > 42 {
             stats.wholeCookies += 1  // `sid=$cookie_session_id` after the user agent: the whole cookie, not read
