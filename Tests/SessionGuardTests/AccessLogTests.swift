@@ -466,3 +466,32 @@ struct AccessEdgeTests {
         } catch { #expect(error.message.contains("also defined in \(one)")) }
     }
 }
+
+@Suite("Access logs: request_match watches")
+struct AccessWatchTests {
+    /// Reads `paths` with one watch on `/web/export/` and returns the run's matches.
+    func matches(_ paths: [String]) throws -> [RequestMatch] {
+        let interner = Interner()
+        let patterns = OdooPatterns(watches: [Watch(path: try PCRERegex("^/web/export/"))], timeZone: TimeZone(identifier: "UTC")!,
+                                    joinRequests: paths.count > 1)
+        let source = EventSource(paths: paths, interner: interner, patterns: patterns)
+        let sessionizer = Sessionizer(interner: interner)
+        while let e = source.next() { sessionizer.consume(e) }
+        return sessionizer.finish(paths: paths).matches
+    }
+
+    @Test("the access log's requests are watched when the run has no Odoo log; with one, only Odoo's line counts")
+    func oneRequestOneMatch() throws {
+        let dir = temporaryDirectory()
+        let nginx = writeLog(#"203.0.113.7 - - [14/Mar/2025:10:00:31 +0100] "POST /web/export/xlsx HTTP/1.1" 200 812 "-" "UA""# + "\n",
+                             name: "access.log", in: dir)
+        let odoo = writeLog("""
+            2025-03-14 09:00:31,900 4215 INFO prod werkzeug: 203.0.113.7 - - [14/Mar/2025 09:00:31] "POST /web/export/xlsx HTTP/1.0" 200 - 5 0.01 0.02
+
+            """, name: "odoo.log", in: dir)
+        let alone = try matches([nginx])
+        #expect(alone.count == 1 && alone[0].status == 200 && alone[0].evidence.file == nginx)
+        let both = try matches([odoo, nginx])
+        #expect(both.count == 1 && both[0].evidence.file == odoo)
+    }
+}

@@ -35,6 +35,17 @@ public enum UTC {
         return era * 146_097 + doe - 719_468
     }
 
+    /// `Jan` … `Dec` (any case) → 1 … 12.
+    @inline(__always)
+    static func month(named a: UInt8, _ b: UInt8, _ c: UInt8) -> Int? {
+        let name = (UInt32(a | 0x20) << 16) | (UInt32(b | 0x20) << 8) | UInt32(c | 0x20)
+        return monthNames.firstIndex(of: name).map { $0 + 1 }
+    }
+
+    private static let monthNames: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { name in
+        name.utf8.reduce(0) { $0 << 8 | UInt32($1) }
+    }
+
     /// Days in a month of the proleptic Gregorian calendar.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -123,6 +134,27 @@ public enum UTC {
             return Millis(secs - offset) * 1000 + Millis(ms)
         }
         return nil
+    }
+}
+
+/// Local times of one zone turned into UTC, each local hour's offset looked up once: Foundation's
+/// time zone lookup is far too slow for every line of a log. One per parser (not shared between
+/// threads).
+final class LocalTime {
+    let zone: TimeZone
+    private var offsets: [Int64: Int] = [:]
+
+    init(_ zone: TimeZone) { self.zone = zone }
+
+    /// Seconds since the epoch (UTC) of `local`, seconds since the epoch read as if the zone were UTC.
+    /// A local time a change skips or repeats takes the offset in force an hour before it, as syslog does.
+    func utc(_ local: Int64) -> Int64 {
+        let hour = local >= 0 ? local / 3600 : (local - 3599) / 3600
+        if let known = offsets[hour] { return local - Int64(known) }
+        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
+        let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
+        offsets[hour] = offset
+        return local - Int64(offset)
     }
 }
 

@@ -199,7 +199,6 @@ public struct TimeFormat: Sendable {
     public let text: String
     let kind: Kind
     let zone: TimeZone?
-    let hasOffset: Bool
 
     public static let clf = try! TimeFormat("clf")
 
@@ -209,11 +208,9 @@ public struct TimeFormat: Sendable {
         switch text {
         case "iso8601":
             kind = .iso8601
-            hasOffset = true
             return
         case "epoch":
             kind = .epoch
-            hasOffset = true
             return
         default: break
         }
@@ -243,17 +240,23 @@ public struct TimeFormat: Sendable {
         }
         guard tokens.contains(.month) || tokens.contains(.monthName) else { throw FormatError("'\(text)' lacks the month (%m or %b)") }
         kind = .pattern(tokens)
-        hasOffset = tokens.contains(.offset)
     }
 
-    /// Epoch milliseconds, or nil when `b` does not follow the format. `zone` applies to times without an offset.
+    /// Epoch milliseconds, or nil when `b` does not follow the format, for cold paths: times without
+    /// an offset are in the format's own zone, else `fallback`.
     func parse(_ b: UnsafeBufferPointer<UInt8>, zone fallback: TimeZone) -> Millis? {
+        parse(b, local: LocalTime(zone ?? fallback))
+    }
+
+    /// Epoch milliseconds, or nil when `b` does not follow the format; times without an offset are
+    /// in `local`'s zone (a parser's, made once from `zone ?? --timezone`).
+    func parse(_ b: UnsafeBufferPointer<UInt8>, local localTime: LocalTime) -> Millis? {
         switch kind {
         case .iso8601:
             guard let t = UTC.parse(bytes: b) else { return nil }
             // Without an offset, the time is local to the zone.
             let hasZone = b.last == UInt8(ascii: "Z") || (b.count > 19 && b[19...].contains { $0 == 43 || $0 == 45 })
-            return hasZone ? t : t - Millis(offset(of: t / 1000, in: zone ?? fallback)) * 1000
+            return hasZone ? t : localTime.utc(t / 1000) * 1000 + t % 1000
         case .epoch:
             var seconds: Int64 = 0, ms: Int64 = 0, digits = 0, i = 0
             while i < b.count, b[i] >= 48, b[i] <= 57 { seconds = seconds * 10 + Int64(b[i] - 48); i += 1; digits += 1 }
@@ -289,9 +292,8 @@ public struct TimeFormat: Sendable {
                     ms = v
                 case .monthName:
                     guard i + 3 <= b.count else { return nil }
-                    let name = (UInt32(b[i] | 0x20) << 16) | (UInt32(b[i + 1] | 0x20) << 8) | UInt32(b[i + 2] | 0x20)
-                    guard let m = Self.monthNames.firstIndex(of: name) else { return nil }
-                    month = m + 1
+                    guard let m = UTC.month(named: b[i], b[i + 1], b[i + 2]) else { return nil }
+                    month = m
                     i += 3
                 case .offset:
                     guard i < b.count else { return nil }
@@ -308,19 +310,7 @@ public struct TimeFormat: Sendable {
             guard i == b.count, (1...12).contains(month), day >= 1, day <= UTC.daysIn(month: month, year: year), hour < 24, minute < 60,
                   second < 61 else { return nil }
             let local = Int64(UTC.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-            let shift = offset ?? self.offset(of: local, in: zone ?? fallback)
-            return (local - Int64(shift)) * 1000 + Int64(ms)
+            return (offset.map { local - Int64($0) } ?? localTime.utc(local)) * 1000 + Int64(ms)
         }
-    }
-
-    /// The zone's UTC offset at a local time (the offset one hour earlier across a change, as syslog does).
-    private func offset(of local: Int64, in zone: TimeZone) -> Int {
-        let guess = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-        return zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
-    }
-
-    static let monthNames: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map { name in
-        let b = Array(name.utf8)
-        return (UInt32(b[0]) << 16) | (UInt32(b[1]) << 8) | UInt32(b[2])
     }
 }

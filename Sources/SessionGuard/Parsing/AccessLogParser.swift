@@ -44,7 +44,8 @@ public final class AccessLogParser: LogParser {
     public let format: AccessLogFormat
     private let interner: Interner
     private let matcher: PCREMatcher
-    private let zone: TimeZone
+    /// Times without an offset: the format's `timezone:`, else `--timezone`.
+    private let localTime: LocalTime
     private let joinRequests: Bool
     private let requestWatches: [(bit: UInt64, matchers: WatchMatchers)]
     private var addresses = AddressCache()
@@ -64,12 +65,10 @@ public final class AccessLogParser: LogParser {
         self.interner = interner
         self.stream = stream
         matcher = format.regex.matcher()
-        zone = format.time.zone ?? patterns.timeZone
+        localTime = LocalTime(format.time.zone ?? patterns.timeZone)
         joinRequests = patterns.joinRequests
-        requestWatches = patterns.watchAccessRequests
-            ? patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
-                .filter { $0.matchers.onRequests }
-            : []
+        // (With Odoo's log in the run, the sessionizer keeps Odoo's matches only: one request, one match.)
+        requestWatches = patterns.watchMatchers().filter { $0.matchers.onRequests }
         isNginx = format.name == AccessLogFormat.nginx.name
         formatDB = format.db.map { interner.intern($0) } ?? Event.none
         stats = InputStats(path: "", format: format.name)
@@ -123,7 +122,7 @@ public final class AccessLogParser: LogParser {
             }
             return false
         }
-        guard let timeBytes = matcher.bytes(g.time), let time = format.time.parse(timeBytes, zone: zone) else {
+        guard let timeBytes = matcher.bytes(g.time), let time = format.time.parse(timeBytes, local: localTime) else {
             unparsed(line, "time '\(matcher.string(g.time) ?? "")' does not follow \(format.time.text)")
             return false
         }

@@ -33,15 +33,16 @@ public final class OdooPatterns: Sendable {
     let timeZone: TimeZone
     /// The run reads a proxy's access log and Odoo's: request lines carry `Event.joinKey`.
     let joinRequests: Bool
-    /// Access-log requests feed the `request_match` watches (a run without Odoo's log; with it,
-    /// Odoo's request lines do, so that one request is not watched twice).
-    let watchAccessRequests: Bool
 
-    public init(watches: [Watch] = [], timeZone: TimeZone = .current, joinRequests: Bool = false, watchAccessRequests: Bool = true) {
+    public init(watches: [Watch] = [], timeZone: TimeZone = .current, joinRequests: Bool = false) {
         self.watches = Array(watches.prefix(Watch.limit))
         self.timeZone = timeZone
         self.joinRequests = joinRequests
-        self.watchAccessRequests = watchAccessRequests
+    }
+
+    /// The watches with their bits, matched by one parser (match data is per thread).
+    func watchMatchers() -> [(bit: UInt64, matchers: WatchMatchers)] {
+        watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
     }
 }
 
@@ -53,13 +54,12 @@ public final class OdooLogParser {
     private let interner: Interner
     private let request, login, rateLimited, passwordChange, twoFactor, passwordReset,
         sessionExpired, device, revoke, banner, fromTail, loginStart, syslog: PCREMatcher
-    private let timeZone: TimeZone
     private let joinRequests: Bool
     /// Syslog times have no year: the file's last change gives it (a record dated in a later month
     /// than that was written the year before).
     private var fileYear = 1970, fileMonth = 1
-    /// UTC offsets of the time zone by local hour, looked up once each.
-    private var offsets: [Int64: Int] = [:]
+    /// Syslog times are local to `OdooPatterns.timeZone`.
+    private let localTime: LocalTime
     public let stream: Int32
     private var fileIndex: Int32 = 0
     private var lineNumber: Int32 = 0
@@ -96,9 +96,9 @@ public final class OdooLogParser {
         fromTail = patterns.fromTail.matcher()
         loginStart = patterns.loginStart.matcher()
         syslog = patterns.syslog.matcher()
-        timeZone = patterns.timeZone
+        localTime = LocalTime(patterns.timeZone)
         joinRequests = patterns.joinRequests
-        let watches = patterns.watches.enumerated().map { (bit: UInt64(1) << UInt64($0.offset), matchers: WatchMatchers($0.element)) }
+        let watches = patterns.watchMatchers()
         requestWatches = watches.filter { $0.matchers.onRequests }
         recordWatches = watches.filter { !$0.matchers.onRequests }
         let prefixes = patterns.watches.filter(\.onRequests).map { $0.path?.literalPrefix ?? [] }
@@ -389,11 +389,6 @@ public final class OdooLogParser {
                into: &events)
     }
 
-    /// `Jan` … `Dec` as three bytes in one number.
-    static let monthNames: [UInt32] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { name in
-        name.utf8.reduce(0) { $0 << 8 | UInt32($1) }
-    }
-
     /// A cheap look before the syslog pattern: `Mon dd HH:MM:SS `.
     @inline(__always)
     private func isSyslogHeader(_ l: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -406,23 +401,13 @@ public final class OdooLogParser {
         guard isSyslogHeader(line), let db = syslog.bytes(7), let logger = syslog.bytes(9), var message = syslog.bytes(10) else { return nil }
         // The pattern fixed the positions: `Mon dd HH:MM:SS` (the day space-padded), read as bytes.
         func number(_ at: Int) -> Int { (line[at] == 0x20 ? 0 : Int(line[at] &- 48)) * 10 + Int(line[at + 1] &- 48) }
-        let name = (UInt32(line[0]) << 16) | (UInt32(line[1]) << 8) | UInt32(line[2])
-        guard let m = Self.monthNames.firstIndex(of: name) else { return nil }
-        let month = m + 1, day = number(4), hour = number(7), minute = number(10), second = number(13)
+        guard let month = UTC.month(named: line[0], line[1], line[2]) else { return nil }
+        let day = number(4), hour = number(7), minute = number(10), second = number(13)
         guard day >= 1, day <= 31, hour < 24, minute < 60, second < 61 else { return nil }
         let year = month > fileMonth ? fileYear - 1 : fileYear
         let local = Int64(UTC.days(year: year, month: month, day: day)) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
-        let offset: Int
-        if let known = offsets[local / 3600] {
-            offset = known
-        } else {
-            // The offset at the instant this local time names (looked up twice around DST changes).
-            let guess = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local)))
-            offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(local - Int64(guess))))
-            offsets[local / 3600] = offset
-        }
         while let last = message.last, last == 0x20 || last == 0x0D { message = UnsafeBufferPointer(rebasing: message.dropLast()) }
-        return ((local - Int64(offset)) * 1000, db, logger, message)
+        return (localTime.utc(local) * 1000, db, logger, message)
     }
 
     /// One record, whichever header it had.

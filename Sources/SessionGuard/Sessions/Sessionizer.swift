@@ -463,6 +463,7 @@ public final class Sessionizer {
     private func releaseHeld(_ s: Int, ip: Int32) {
         guard !held.isEmpty, let earlier = held.removeValue(forKey: Self.key(Int32(s), ip)) else { return }
         heldTotal -= earlier.count
+        counters.accessUnconfirmed -= earlier.count
         for e in earlier {
             use(s, e)
             if e.watch != 0, let i = watched.lastIndex(where: { $0.event.origin == e.origin }) { watched[i].session = s }
@@ -505,7 +506,6 @@ public final class Sessionizer {
             return nil
         }
         w.signedIn = true
-        if let earlier = held[Self.key(Int32(s), e.ip)] { counters.accessUnconfirmed -= earlier.count }
         releaseHeld(s, ip: e.ip)
         return s
     }
@@ -714,7 +714,6 @@ public final class Sessionizer {
     private func bind(_ s: Int, ip: Int32, time: Millis, origin: Origin) {
         sessions[s].touch(ip: ip, time: time, origin: origin, request: false)
         own(s, ip: ip, time: time)
-        if let earlier = held[Self.key(Int32(s), ip)] { counters.accessUnconfirmed -= earlier.count }
         releaseHeld(s, ip: ip)
     }
 
